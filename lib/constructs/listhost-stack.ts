@@ -1,0 +1,95 @@
+/**
+ * A stack of service hosts. It owns what is per stack: the ssh variables,
+ * the null provider, the monitoring settings, and the synthesis of the
+ * stack's artifacts (evaluated once per stack, not per host).
+ */
+import type { Construct, IConstruct } from 'constructs';
+import { addCustomSynthesis, nullProvider, TerraformStack, type ISynthesisSession } from '../cdktf';
+import { propErrors } from '../errors';
+import type { HostModel } from '../model/types';
+import type { MonitoringProps } from '../monitoring/alerting-props';
+import { declareSshVariables, HostProvisioning, type SshVariables } from '../provision/host-provisioning';
+import { renderRootfs } from '../render/rootfs';
+import type { RootfsFile } from '../render/shell';
+import { renderStackArtifacts, type StackArtifacts } from '../synth/stack-artifacts';
+import { writeStackArtifacts } from '../synth/writer';
+import { checkUrl } from './prop-checks';
+import type { ServiceHost } from './service-host';
+import { rootfsContributors } from '../render/contributors';
+
+export interface ListhostStackProps {
+  readonly monitoring: MonitoringProps;
+}
+
+const LISTHOST_STACK = Symbol.for('cdktf-listhost.ListhostStack');
+
+export class ListhostStack extends TerraformStack {
+  /** The stack a construct is declared in; hosts must be inside a ListhostStack. */
+  static override of(construct: IConstruct): ListhostStack {
+    for (let node: IConstruct | undefined = construct; node; node = node.node.scope) {
+      if ((node as unknown as Record<symbol, unknown>)[LISTHOST_STACK] === true) return node as ListhostStack;
+    }
+    throw new Error(`${construct.node.path}: declare hosts inside a ListhostStack (new ListhostStack(app, 'name', { monitoring }))`);
+  }
+
+  public readonly monitoring: MonitoringProps;
+  private readonly hostsByFqdn = new Map<string, ServiceHost>();
+  private readonly rootfsByFqdn = new Map<string, readonly RootfsFile[]>();
+  private ssh?: SshVariables;
+  private artifacts?: StackArtifacts;
+
+  constructor(scope: Construct, id: string, props: ListhostStackProps) {
+    super(scope, id);
+    Object.defineProperty(this, LISTHOST_STACK, { value: true });
+    const where = `ListhostStack ${id}`;
+    if (!props?.monitoring) throw propErrors.required(where, 'monitoring', '{ runbookBaseUrl, alerting: { pager, tickets } }');
+    if (props.monitoring.runbookBaseUrl === undefined) throw propErrors.required(where, 'monitoring.runbookBaseUrl', 'the URL where monitoring/runbooks/ is published, e.g. "https://runbooks.example.org/lists/"');
+    checkUrl(where, 'monitoring.runbookBaseUrl', props.monitoring.runbookBaseUrl);
+    if (!props.monitoring.runbookBaseUrl.endsWith('/')) {
+      throw propErrors.invalid(where, 'monitoring.runbookBaseUrl', props.monitoring.runbookBaseUrl, 'a URL ending in "/" (alert names are appended)');
+    }
+    if (!props.monitoring.alerting?.pager || !props.monitoring.alerting?.tickets) {
+      throw propErrors.required(where, 'monitoring.alerting', '{ pager, tickets }: critical alerts page, warnings open tickets');
+    }
+    this.monitoring = props.monitoring;
+    new nullProvider.NullProvider(this, 'null');
+    addCustomSynthesis(this, { onSynthesize: (session) => this.writeArtifacts(session) });
+  }
+
+  /** Hosts in declaration order. */
+  get hosts(): HostModel[] {
+    return [...this.hostsByFqdn.values()].map((host) => host.model);
+  }
+
+  /** Called by ServiceHost: provisions the host and remembers it for monitoring. */
+  registerHost(host: ServiceHost): void {
+    const model = host.model;
+    const other = this.hostsByFqdn.get(model.fqdn);
+    if (other) {
+      throw propErrors.conflict(host.node.path, 'fqdn', model.fqdn, `is already declared by ${other.node.path}; each host is declared once per stack`);
+    }
+    this.hostsByFqdn.set(model.fqdn, host);
+    this.ssh ??= declareSshVariables(this);
+    const files = renderRootfs(model, rootfsContributors);
+    this.rootfsByFqdn.set(model.fqdn, files);
+    new HostProvisioning(host, 'Provisioning', { host: model, files, ssh: this.ssh });
+    this.artifacts = undefined;
+  }
+
+  /**
+   * Renders the stack's artifacts; the jsonnet mixin is evaluated here, once
+   * for the stack. `synthesize(app)` calls it for every stack before `app.synth()`.
+   */
+  async prepare(): Promise<void> {
+    const hosts = this.hosts.map((model) => ({ model, rootfs: this.rootfsByFqdn.get(model.fqdn) ?? [] }));
+    this.artifacts = await renderStackArtifacts(hosts, this.monitoring);
+  }
+
+  private writeArtifacts(session: ISynthesisSession): void {
+    if (!this.artifacts) {
+      throw new Error(`ListhostStack ${this.node.id}: its monitoring was not prepared; end the app with \`await synthesize(app)\` from cdktf-listhost instead of \`app.synth()\``);
+    }
+    const stackDirectory = session.manifest.forStack(this).workingDirectory;
+    writeStackArtifacts(`${session.outdir}/${stackDirectory}`, this.artifacts);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * A Mailman 3 mailing-list host. Its inode alerts, per-runner checks, queue
+ * checks, restore volume and platform are not optional: props tune the
+ * thresholds, nothing switches them off.
+ */
+import type { Construct } from 'constructs';
+import { propErrors } from '../errors';
+import type { ProcessGroupModel, QueueModel } from '../model/types';
+import { MAILMAN_DEFAULTS, resolveMailmanService, type MailmanProps } from './mailman-service';
+import type { HostBaseProps } from './props';
+import { checkPath } from './prop-checks';
+import { ServiceHost } from './service-host';
+
+export interface MailingListHostProps extends HostBaseProps, MailmanProps {
+  /**
+   * URL of the web front end (Postorius/HyperKitty), probed by blackbox_exporter.
+   * @default - `https://<fqdn>/`
+   */
+  readonly webUrl?: string;
+}
+
+export class MailingListHost extends ServiceHost {
+  /** The Mailman version the runners and queues were derived from. */
+  public readonly mailmanVersion: string;
+  /** One process group per runner, then the master. */
+  public readonly processGroups: readonly ProcessGroupModel[];
+  public readonly queues: readonly QueueModel[];
+  public readonly restWorkers: number;
+
+  constructor(scope: Construct, id: string, props: MailingListHostProps) {
+    if (props === undefined || props === null || typeof props !== 'object') {
+      throw propErrors.required(`${scope.node.path}/${id}`, 'props', 'the MailingListHost props');
+    }
+    if (!props.dataVolume || typeof props.dataVolume !== 'object') {
+      throw propErrors.required(`${scope.node.path}/${id}`, 'dataVolume', '{ mountpoint, device, size }: Mailman keeps its data and queues there');
+    }
+    const path = `${scope.node.path}/${id}`;
+    // Mailman's directories default to the data volume: check it before deriving them.
+    const dataMountpoint = checkPath(path, 'dataVolume.mountpoint', props.dataVolume.mountpoint);
+    if (dataMountpoint === '/') throw propErrors.invalid(path, 'dataVolume.mountpoint', dataMountpoint, 'a mount point other than "/"');
+    const service = resolveMailmanService(path, props, dataMountpoint);
+    super(scope, id, { ...props, service, webUrl: props.webUrl ?? (typeof props.fqdn === 'string' ? `https://${props.fqdn}/` : undefined) });
+    this.mailmanVersion = service.version;
+    this.processGroups = service.processGroups;
+    this.queues = service.queues;
+    this.restWorkers = props.restWorkers ?? MAILMAN_DEFAULTS.restWorkers;
+  }
+}

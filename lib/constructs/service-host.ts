@@ -1,0 +1,35 @@
+/**
+ * A host that runs one service with workers, queues and backups. Generic:
+ * MailingListHost is one; a Postfix relay is another. Resolves its props to
+ * the plain host model at construction (bad props fail here, naming the
+ * prop) and provisions it with one `null_resource`.
+ */
+import { Construct } from 'constructs';
+import type { HostModel, ServiceModel } from '../model/types';
+import { ListhostStack } from './listhost-stack';
+import type { HostBaseProps } from './props';
+import { resolveHost } from './resolve-host';
+
+export interface ServiceHostProps extends HostBaseProps {
+  /** The service, already resolved (see `resolveMailmanService`). */
+  readonly service: ServiceModel;
+  /**
+   * URL of the service's web front end, probed by blackbox_exporter.
+   * @default - none
+   */
+  readonly webUrl?: string;
+}
+
+export class ServiceHost extends Construct {
+  /** The resolved, plain host model: what every renderer and rule reads. */
+  public readonly model: HostModel;
+  public readonly fqdn: string;
+
+  constructor(scope: Construct, id: string, props: ServiceHostProps) {
+    super(scope, id);
+    const stack = ListhostStack.of(this);
+    this.model = resolveHost(this.node.path, props, props.service, props.webUrl ?? null);
+    this.fqdn = this.model.fqdn;
+    stack.registerHost(this);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The plain host model: what every construct resolves to, what renderers,
+ * policy rules and the jsonnet mixin read, and what `hosts/<fqdn>/host.json`
+ * holds. JSON-able, no cdktf types; kept in step with
+ * `lib/schema/host.schema.json` by a test.
+ */
+
+/** Where a host stands; a maintenance in a place must find every host there. */
+export interface LocationModel {
+  readonly site: string;
+  readonly row: string;
+  readonly rack: string | null;
+}
+
+/** What a host runs: OS and its release, config-management agent and version. */
+export interface PlatformModel {
+  readonly os: string;
+  readonly release: string;
+  readonly agent: { readonly name: string; readonly version: string };
+}
+
+/** A filesystem on the host. */
+export interface VolumeModel {
+  /** Short name, unique per host (`root`, `data`, `restore`). */
+  readonly name: string;
+  readonly mountpoint: string;
+  readonly device: string;
+  readonly fstype: string;
+  readonly sizeBytes: number;
+  /** Inode count the filesystem has (or is formatted with). */
+  readonly inodes: number;
+  /** Whether provisioning formats and mounts it (the restore volume), or it exists already. */
+  readonly managed: boolean;
+}
+
+/** Alert thresholds for filesystems (percent free). */
+export interface FilesystemThresholdsModel {
+  readonly inodesFreeWarningPercent: number;
+  readonly inodesFreeCriticalPercent: number;
+  readonly spaceFreeWarningPercent: number;
+  readonly spaceFreeCriticalPercent: number;
+}
+
+/**
+ * A group of processes that must be alive: one Mailman runner, the master,
+ * Postfix's qmgr. `groupname` is the process-exporter group name.
+ */
+export interface ProcessGroupModel {
+  readonly groupname: string;
+  /** What the group is, for humans and runbooks (`runner out`, `master`). */
+  readonly role: string;
+  /** Processes expected alive (instances; 1 + workers for Mailman's REST runner). */
+  readonly expectedProcesses: number;
+  /** Regular expression (RE2/POSIX ERE compatible) over the space-joined command line. */
+  readonly cmdlineRegex: string;
+  /** `pgrep -f` pattern (POSIX ERE) that finds the group's processes, for checks and self-heal. */
+  readonly pgrepPattern: string;
+  /** User the processes run as. */
+  readonly user: string;
+  /** `critical` pages a human; the contract says a dead runner does. */
+  readonly severity: 'critical' | 'warning';
+}
+
+/** A spool directory whose files are messages. */
+export interface QueueModel {
+  readonly name: string;
+  readonly directory: string;
+  /** Whether this queue's oldest-message age pages (`out`, `retry`). */
+  readonly pagesOnAge: boolean;
+  /** Whether any message here opens a ticket (`shunt`, `bad`). */
+  readonly ticketWhenNonEmpty: boolean;
+  readonly ageWarningSeconds: number;
+  readonly ageCriticalSeconds: number;
+  readonly messagesWarning: number;
+}
+
+/** The service the host exists for, in generic terms. */
+export interface ServiceModel {
+  /** `mailman3`, `postfix`, ... */
+  readonly kind: string;
+  readonly version: string;
+  /** Metric name prefix of the textfile collector (`mailman` gives `mailman_queue_messages`). */
+  readonly metricPrefix: string;
+  /** systemd unit that runs the service. */
+  readonly unit: string;
+  /** Command that restarts the whole service (self-heal). */
+  readonly restartCommand: readonly string[];
+  readonly configFile: string;
+  readonly processGroups: readonly ProcessGroupModel[];
+  readonly queues: readonly QueueModel[];
+  /**
+   * Regex (POSIX ERE) over queue file names. A file that matches carries its
+   * enqueue time as the leading number of its name (Unix seconds); other
+   * files are aged by their mtime. `null`: always mtime.
+   */
+  readonly queueFilePattern: string | null;
+  /** Glob of the files that are messages in a queue directory. */
+  readonly queueFileGlob: string;
+}
+
+/** Restarts the service when a process group is short, at most once per interval. */
+export interface SelfHealModel {
+  readonly minIntervalSeconds: number;
+  readonly checkIntervalSeconds: number;
+  /** Where the restart count and time are kept between runs. */
+  readonly stateDirectory: string;
+}
+
+/** Backup and its restore target. */
+export interface BackupModel {
+  readonly paths: readonly string[];
+  readonly expectedFiles: number;
+  /** Name of the volume restores go to; never the root or data volume. */
+  readonly restoreVolume: string;
+  /** Inodes required on the restore volume = expectedFiles x headroom. */
+  readonly inodeHeadroom: number;
+}
+
+export interface EndpointModel {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A person or team to tell about maintenance and outages. */
+export interface ContactModel {
+  readonly name: string;
+  readonly email: string;
+}
+
+/** Exporter listen ports on the host. */
+export interface ExportersModel {
+  readonly nodeExporterPort: number;
+  readonly processExporterPort: number;
+  readonly blackboxExporterPort: number;
+  readonly textfileDirectory: string;
+}
+
+/** The resolved host: everything below the constructs works from this. */
+export interface HostModel {
+  readonly schemaVersion: 1;
+  readonly fqdn: string;
+  readonly location: LocationModel;
+  readonly platform: PlatformModel;
+  readonly contacts: readonly ContactModel[];
+  readonly volumes: readonly VolumeModel[];
+  /** Name of the volume the service keeps its data on. */
+  readonly dataVolume: string;
+  readonly filesystemThresholds: FilesystemThresholdsModel;
+  readonly service: ServiceModel;
+  readonly selfHeal: SelfHealModel;
+  readonly backup: BackupModel;
+  readonly exporters: ExportersModel;
+  /** URL of the web front end, probed by blackbox_exporter. */
+  readonly webUrl: string | null;
+  /** Database the service depends on, probed over TCP (the 2023 cause). */
+  readonly database: EndpointModel | null;
+}

@@ -1,0 +1,79 @@
+/**
+ * Provisioning through Terraform: one `null_resource` per host. Its triggers
+ * are the hashes of the files it installs, so a changed file re-provisions
+ * the host; the ssh connection comes from Terraform variables, the private
+ * key marked sensitive, so no secret is in the synthesized JSON.
+ */
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { nullResource, TerraformVariable } from '../cdktf';
+import type { HostModel } from '../model/types';
+import { APPLY_SCRIPT } from '../render/rootfs';
+import { shq, type RootfsFile } from '../render/shell';
+
+/** Terraform variables of a stack's ssh connection. */
+export interface SshVariables {
+  readonly user: TerraformVariable;
+  readonly privateKey: TerraformVariable;
+}
+
+export function declareSshVariables(scope: Construct): SshVariables {
+  return {
+    user: new TerraformVariable(scope, 'ssh_user', {
+      type: 'string',
+      description: 'User the provisioning logs in as over ssh (needs sudo)',
+    }),
+    privateKey: new TerraformVariable(scope, 'ssh_private_key', {
+      type: 'string',
+      sensitive: true,
+      description: 'Private key of that user; pass it as TF_VAR_ssh_private_key, never in a file in the repo',
+    }),
+  };
+}
+
+export function sha256(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Where the file provisioner uploads a host's rootfs before `apply` installs it. */
+export function stagingDirectory(host: HostModel): string {
+  return `/var/tmp/listhost-${host.fqdn}`;
+}
+
+/** Path of the host's rootfs inside the stack's output directory. */
+export function rootfsOutputPath(host: HostModel): string {
+  return `hosts/${host.fqdn}/rootfs`;
+}
+
+export interface HostProvisioningProps {
+  readonly host: HostModel;
+  readonly files: readonly RootfsFile[];
+  readonly ssh: SshVariables;
+}
+
+export class HostProvisioning extends Construct {
+  public readonly resource: nullResource.Resource;
+
+  constructor(scope: Construct, id: string, props: HostProvisioningProps) {
+    super(scope, id);
+    const { host, files, ssh } = props;
+    const triggers: Record<string, string> = {};
+    for (const file of files) triggers[file.path] = sha256(`${file.mode}\n${file.content}`);
+    const staging = stagingDirectory(host);
+    this.resource = new nullResource.Resource(this, 'resource', {
+      triggers,
+      connection: {
+        type: 'ssh',
+        host: host.fqdn,
+        user: ssh.user.stringValue,
+        privateKey: ssh.privateKey.stringValue,
+      },
+      provisioners: [
+        { type: 'remote-exec', inline: [`rm -rf -- ${shq(staging)} && mkdir -p -- ${shq(staging)}`] },
+        // A trailing slash uploads the directory's contents into the staging directory.
+        { type: 'file', source: `${rootfsOutputPath(host)}/`, destination: staging },
+        { type: 'remote-exec', inline: [`sudo sh ${shq(staging + APPLY_SCRIPT)} ${shq(staging)}`] },
+      ],
+    });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The backup restore target: a volume of its own, formatted with enough
+ * inodes for the backup's file count with headroom, mounted at its own
+ * mount point. In 2014 a restore onto the root filesystem plus the mail
+ * queue exhausted the root filesystem's inodes.
+ */
+import type { HostModel, VolumeModel } from '../model/types';
+import { LISTHOST_LIBEXEC } from './queue-collector';
+import { generatedHeader, shq, type RootfsFile } from './shell';
+import { mountUnitName, SYSTEMD_DIRECTORY } from './systemd';
+
+export const PREPARE_RESTORE_VOLUME = `${LISTHOST_LIBEXEC}/prepare-restore-volume`;
+
+export function restoreVolume(host: HostModel): VolumeModel {
+  const volume = host.volumes.find((v) => v.name === host.backup.restoreVolume);
+  if (!volume) throw new Error(`${host.fqdn}: backup.restoreVolume names '${host.backup.restoreVolume}', which is not one of its volumes`);
+  return volume;
+}
+
+/** Inodes the restore volume must have: the backup's files times the headroom. */
+export function requiredRestoreInodes(host: HostModel): number {
+  return Math.ceil(host.backup.expectedFiles * host.backup.inodeHeadroom);
+}
+
+export function renderMountUnit(volume: VolumeModel): string {
+  return `${generatedHeader('#', `restore target ${volume.mountpoint}`)}[Unit]
+Description=Backup restore target on its own volume (${volume.mountpoint})
+Documentation=https://github.com/cdktf-listhost/cdktf-listhost#restore-volume
+
+[Mount]
+What=${volume.device}
+Where=${volume.mountpoint}
+Type=${volume.fstype}
+Options=defaults,nodev,nosuid
+
+[Install]
+WantedBy=local-fs.target
+`;
+}
+
+export function renderPrepareRestoreVolume(host: HostModel): string {
+  const volume = restoreVolume(host);
+  return `#!/bin/sh
+${generatedHeader('#', `formats (once) and mounts the restore volume of ${host.fqdn}`)}
+set -eu
+device=${shq(volume.device)}
+mountpoint=${shq(volume.mountpoint)}
+fstype=${shq(volume.fstype)}
+inodes=${volume.inodes}
+required=${requiredRestoreInodes(host)}
+unit=${shq(mountUnitName(volume.mountpoint))}
+
+current=$(blkid -o value -s TYPE -- "$device" 2>/dev/null || true)
+if [ -z "$current" ]; then
+  echo "formatting $device as $fstype with $inodes inodes" >&2
+  mkfs -t "$fstype" -q -N "$inodes" -L listhost-restore -- "$device"
+elif [ "$current" != "$fstype" ]; then
+  echo "$device holds $current, expected $fstype: refusing to format a volume that has data" >&2
+  exit 1
+fi
+have=$(tune2fs -l "$device" | awk -F: '/^Inode count/ { gsub(/[^0-9]/, "", $2); print $2 }')
+if [ "\${have:-0}" -lt "$required" ]; then
+  echo "$device has \${have:-0} inodes, the backup needs $required: reformat it with more (mkfs -N) before restoring" >&2
+  exit 1
+fi
+mkdir -p -- "$mountpoint"
+systemctl daemon-reload
+systemctl enable --now -- "$unit"
+`;
+}
+
+export function restoreVolumeFiles(host: HostModel): RootfsFile[] {
+  const volume = restoreVolume(host);
+  return [
+    { path: `${SYSTEMD_DIRECTORY}/${mountUnitName(volume.mountpoint)}`, mode: 0o644, content: renderMountUnit(volume) },
+    { path: PREPARE_RESTORE_VOLUME, mode: 0o755, content: renderPrepareRestoreVolume(host) },
+  ];
+}

@@ -1,0 +1,114 @@
+/**
+ * Every prop rejects bad input at construction with a message naming the
+ * prop and what is expected.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { Testing } from 'cdktf';
+import { ListhostStack, MailingListHost, type MailingListHostProps } from '../../lib';
+import { hostProps, newStack, STACK_PROPS } from '../helpers/example-props';
+
+type Mutate = (props: MailingListHostProps) => unknown;
+const base = hostProps();
+const restore = base.backup.restoreVolume;
+
+const cases: Array<[string, Mutate, RegExp]> = [
+  ['fqdn missing', (p) => ({ ...p, fqdn: undefined }), /prop 'fqdn' is required/],
+  ['fqdn upper case / single label', (p) => ({ ...p, fqdn: 'LISTS' }), /prop 'fqdn' is "LISTS"; expected a lower-case fully qualified domain name/],
+  ['fqdn with shell', (p) => ({ ...p, fqdn: 'a$(id).example.org' }), /prop 'fqdn'/],
+  ['location missing', (p) => ({ ...p, location: undefined }), /prop 'location' is required: give \{ site, row \}/],
+  ['site with space', (p) => ({ ...p, location: { site: 'dc 1', row: 'A' } }), /prop 'location.site' is "dc 1"/],
+  ['row missing', (p) => ({ ...p, location: { site: 'dc1' } }), /prop 'location.row' is required/],
+  ['rack with quote', (p) => ({ ...p, location: { site: 'dc1', row: 'A', rack: 'r"1' } }), /prop 'location.rack'/],
+  ['platform missing', (p) => ({ ...p, platform: undefined }), /prop 'platform' is required/],
+  ['platform agent missing', (p) => ({ ...p, platform: { os: 'debian', release: '12' } }), /prop 'platform.agent' is required/],
+  ['agent version with newline', (p) => ({ ...p, platform: { os: 'debian', release: '12', agent: { name: 'puppet', version: '7\n' } } }), /prop 'platform.agent.version'/],
+  ['os empty', (p) => ({ ...p, platform: { ...p.platform, os: '' } }), /prop 'platform.os'/],
+  ['release missing', (p) => ({ ...p, platform: { ...p.platform, release: undefined } }), /prop 'platform.release' is required/],
+  ['contact email', (p) => ({ ...p, contacts: [{ name: 'x', email: 'nope' }] }), /prop 'contacts\[0\].email' is "nope"; expected an e-mail address/],
+  ['contact name', (p) => ({ ...p, contacts: [{ name: '', email: 'a@example.org' }] }), /prop 'contacts\[0\].name'/],
+  ['root volume missing', (p) => ({ ...p, rootVolume: undefined }), /prop 'rootVolume' is required/],
+  ['root volume not /', (p) => ({ ...p, rootVolume: { ...p.rootVolume, mountpoint: '/srv' } }), /prop 'rootVolume.mountpoint' is "\/srv"; expected "\/"/],
+  ['data volume missing', (p) => ({ ...p, dataVolume: undefined }), /prop 'dataVolume' is required/],
+  ['data volume on /', (p) => ({ ...p, dataVolume: { ...p.dataVolume, mountpoint: '/' } }), /prop 'dataVolume.mountpoint'/],
+  ['data volume relative path', (p) => ({ ...p, dataVolume: { ...p.dataVolume, mountpoint: 'srv/mailman3' } }), /prop 'dataVolume.mountpoint' is "srv\/mailman3"; expected an absolute path/],
+  ['data volume dot-dot', (p) => ({ ...p, dataVolume: { ...p.dataVolume, mountpoint: '/srv/../etc' } }), /prop 'dataVolume.mountpoint'/],
+  ['device with space', (p) => ({ ...p, dataVolume: { ...p.dataVolume, device: '/dev/vdb 1' } }), /prop 'dataVolume.device'/],
+  ['size unparsable', (p) => ({ ...p, dataVolume: { ...p.dataVolume, size: 'huge' } }), /prop 'dataVolume.size' is "huge"; expected a size such as "100GiB"/],
+  ['size negative', (p) => ({ ...p, dataVolume: { ...p.dataVolume, size: -1 } }), /prop 'dataVolume.size'/],
+  ['fstype bad', (p) => ({ ...p, dataVolume: { ...p.dataVolume, fstype: 'EXT4!' } }), /prop 'dataVolume.fstype'/],
+  ['bytesPerInode too small', (p) => ({ ...p, dataVolume: { ...p.dataVolume, bytesPerInode: 10 } }), /prop 'dataVolume.bytesPerInode'/],
+  ['inodes zero', (p) => ({ ...p, dataVolume: { ...p.dataVolume, inodes: 0 } }), /prop 'dataVolume.inodes'/],
+  ['backup missing', (p) => ({ ...p, backup: undefined }), /prop 'backup' is required/],
+  ['backup expectedFiles', (p) => ({ ...p, backup: { ...p.backup, expectedFiles: 0 } }), /prop 'backup.expectedFiles' is 0; expected a whole number/],
+  ['backup headroom', (p) => ({ ...p, backup: { ...p.backup, inodeHeadroom: 0.5 } }), /prop 'backup.inodeHeadroom' is 0.5/],
+  ['backup path relative', (p) => ({ ...p, backup: { ...p.backup, paths: ['srv'] } }), /prop 'backup.paths\[0\]'/],
+  ['restore volume missing', (p) => ({ ...p, backup: { ...p.backup, restoreVolume: undefined } }), /prop 'backup.restoreVolume' is required/],
+  ['restore on the root mount point', (p) => ({ ...p, backup: { ...p.backup, restoreVolume: { ...restore, mountpoint: '/' } } }), /prop 'backup.restoreVolume' .* shares its mount point with rootVolume/],
+  ['restore on the data device', (p) => ({ ...p, backup: { ...p.backup, restoreVolume: { ...restore, device: '/dev/vdb1' } } }), /shares its device with dataVolume/],
+  ['restore too few inodes', (p) => ({ ...p, backup: { ...p.backup, restoreVolume: { ...restore, inodes: 10 } } }), /prop 'backup.restoreVolume.inodes' is 10, which is fewer than the 2000000 a restore needs/],
+  ['restore not ext4', (p) => ({ ...p, backup: { ...p.backup, restoreVolume: { ...restore, fstype: 'xfs' } } }), /prop 'backup.restoreVolume.fstype' is "xfs"; expected "ext4"/],
+  ['inode threshold out of range', (p) => ({ ...p, filesystemThresholds: { inodesFreeWarningPercent: 120 } }), /prop 'filesystemThresholds.inodesFreeWarningPercent' is 120/],
+  ['inode critical above warning', (p) => ({ ...p, filesystemThresholds: { inodesFreeWarningPercent: 10, inodesFreeCriticalPercent: 15 } }), /inodesFreeCriticalPercent' is 15, which must be below inodesFreeWarningPercent \(10\)/],
+  ['space critical above warning', (p) => ({ ...p, filesystemThresholds: { spaceFreeCriticalPercent: 30 } }), /spaceFreeCriticalPercent' is 30/],
+  ['space threshold zero', (p) => ({ ...p, filesystemThresholds: { spaceFreeCriticalPercent: 0 } }), /spaceFreeCriticalPercent' is 0/],
+  ['exporter port', (p) => ({ ...p, exporters: { nodeExporterPort: 70000 } }), /prop 'exporters.nodeExporterPort' is 70000/],
+  ['process exporter port', (p) => ({ ...p, exporters: { processExporterPort: 0 } }), /prop 'exporters.processExporterPort'/],
+  ['blackbox port', (p) => ({ ...p, exporters: { blackboxExporterPort: 1.5 } }), /prop 'exporters.blackboxExporterPort'/],
+  ['textfile dir', (p) => ({ ...p, exporters: { textfileDirectory: 'x' } }), /prop 'exporters.textfileDirectory'/],
+  ['self-heal interval', (p) => ({ ...p, selfHeal: { minIntervalSeconds: 5 } }), /prop 'selfHeal.minIntervalSeconds' is 5/],
+  ['self-heal check interval', (p) => ({ ...p, selfHeal: { checkIntervalSeconds: 1 } }), /prop 'selfHeal.checkIntervalSeconds'/],
+  ['database host', (p) => ({ ...p, database: { host: 'db;rm', port: 3306 } }), /prop 'database.host'/],
+  ['database port', (p) => ({ ...p, database: { host: 'db1', port: 0 } }), /prop 'database.port'/],
+  ['web url', (p) => ({ ...p, webUrl: 'ftp://x' }), /prop 'webUrl' is "ftp:\/\/x"; expected an absolute http: or https: URL/],
+  ['web url with quote', (p) => ({ ...p, webUrl: 'https://x.example.org/"' }), /prop 'webUrl'/],
+  ['mailman version unsupported', (p) => ({ ...p, mailmanVersion: '2.1.39' }), /prop 'mailmanVersion' is "2.1.39"; expected a Mailman version of a supported series \(3.2.x, 3.3.x\)/],
+  ['unknown runner', (p) => ({ ...p, runners: { outgoing: {} } }), /prop 'runners.outgoing' is "outgoing"; expected one of Mailman 3.3.8's runners: archive, bounces/],
+  ['instances not power of 2', (p) => ({ ...p, runners: { out: { instances: 3 } } }), /prop 'runners.out.instances' is 3; expected a power of 2/],
+  ['instances zero', (p) => ({ ...p, runners: { out: { instances: 0 } } }), /prop 'runners.out.instances' is 0/],
+  ['rest workers', (p) => ({ ...p, restWorkers: 0 }), /prop 'restWorkers' is 0/],
+  ['var directory', (p) => ({ ...p, varDirectory: 'var' }), /prop 'varDirectory'/],
+  ['queue directory', (p) => ({ ...p, queueDirectory: '/srv/q q' }), /prop 'queueDirectory'/],
+  ['config file', (p) => ({ ...p, configFile: '~/mailman.cfg' }), /prop 'configFile'/],
+  ['bin directory', (p) => ({ ...p, binDirectory: '' }), /prop 'binDirectory'/],
+  ['user', (p) => ({ ...p, user: 'li st' }), /prop 'user'/],
+  ['unit', (p) => ({ ...p, unit: 'mailman3' }), /prop 'unit' is "mailman3"; expected a systemd service name/],
+  ['queue age critical below warning', (p) => ({ ...p, queueThresholds: { ageWarningSeconds: 900, ageCriticalSeconds: 600 } }), /prop 'queueThresholds.ageCriticalSeconds' is 600, which must be above ageWarningSeconds \(900\)/],
+  ['queue age warning too small', (p) => ({ ...p, queueThresholds: { ageWarningSeconds: 1 } }), /prop 'queueThresholds.ageWarningSeconds' is 1/],
+  ['queue messages', (p) => ({ ...p, queueThresholds: { messagesWarning: -5 } }), /prop 'queueThresholds.messagesWarning'/],
+];
+
+describe('MailingListHost rejects bad props', () => {
+  for (const [name, mutate, message] of cases) {
+    it(name, () => {
+      assert.throws(() => new MailingListHost(newStack(), 'host', mutate(hostProps()) as MailingListHostProps), (error: Error) => {
+        assert.match(error.message, message);
+        assert.match(error.message, /^lists\/host: prop '/, 'the message names the construct path');
+        return true;
+      });
+    });
+  }
+
+  it('a host declared twice in one stack', () => {
+    const stack = newStack();
+    new MailingListHost(stack, 'a', hostProps());
+    assert.throws(() => new MailingListHost(stack, 'b', hostProps()), /lists\/b: prop 'fqdn' is "lists1001.example.org", which is already declared by lists\/a/);
+  });
+
+  it('a host outside a ListhostStack', () => {
+    assert.throws(() => new MailingListHost(Testing.app(), 'host', hostProps()), /declare hosts inside a ListhostStack/);
+  });
+});
+
+describe('ListhostStack rejects bad props', () => {
+  const stackCases: Array<[string, unknown, RegExp]> = [
+    ['monitoring missing', {}, /prop 'monitoring' is required/],
+    ['runbook base URL missing', { monitoring: { ...STACK_PROPS.monitoring, runbookBaseUrl: undefined } }, /prop 'monitoring.runbookBaseUrl' is required/],
+    ['runbook base URL not a URL', { monitoring: { ...STACK_PROPS.monitoring, runbookBaseUrl: 'runbooks' } }, /prop 'monitoring.runbookBaseUrl' is "runbooks"; expected an absolute/],
+    ['runbook base URL without slash', { monitoring: { ...STACK_PROPS.monitoring, runbookBaseUrl: 'https://x.example.org/rb' } }, /ending in "\/"/],
+    ['alerting without pager', { monitoring: { ...STACK_PROPS.monitoring, alerting: { tickets: { name: 't', email: 't@example.org' } } } }, /prop 'monitoring.alerting' is required/],
+  ];
+  for (const [name, props, message] of stackCases) {
+    it(name, () => assert.throws(() => new ListhostStack(Testing.app(), 'lists', props as never), message));
+  }
+});
