@@ -1,0 +1,61 @@
+/** The JSON Schema and the TypeScript host model stay in step. */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import schema from '../../lib/schema/host.schema.json';
+import { validateHostModel } from '../../lib/model/validate';
+import { exampleHostModel } from '../fixtures/host-model';
+import { newHost } from '../helpers/example-props';
+
+type Json = Record<string, unknown>;
+
+/** Every key of a value appears in the schema's properties, recursively, and every required key is present. */
+function assertCovered(value: unknown, node: Json, pointer: string, root: Json): void {
+  if (node.$ref) node = root.definitions ? (root.definitions as Json)[(node.$ref as string).split('/').pop()!] as Json : node;
+  if (node.oneOf) {
+    const branch = (node.oneOf as Json[]).find((b) => (value === null ? b.type === 'null' : b.type !== 'null'));
+    if (branch) assertCovered(value, branch, pointer, root);
+    return;
+  }
+  if (Array.isArray(value) && node.items) {
+    value.forEach((item, i) => assertCovered(item, node.items as Json, `${pointer}/${i}`, root));
+    return;
+  }
+  if (value && typeof value === 'object' && node.properties) {
+    const properties = node.properties as Json;
+    for (const key of Object.keys(value)) {
+      assert.ok(key in properties, `${pointer}/${key} is in the model but not in host.schema.json`);
+      assertCovered((value as Json)[key], properties[key] as Json, `${pointer}/${key}`, root);
+    }
+    for (const key of (node.required as string[]) ?? []) assert.ok(key in (value as Json), `${pointer}/${key} is required by the schema but missing from the model`);
+    assert.equal(node.additionalProperties, false, `${pointer} must forbid unknown properties`);
+  }
+}
+
+describe('host.schema.json', () => {
+  it('accepts the model the constructs resolve', () => {
+    validateHostModel(JSON.parse(JSON.stringify(newHost().model)), 'test');
+  });
+
+  it('covers every property of the model, and requires each', () => {
+    assertCovered(exampleHostModel(), schema as Json, '', schema as Json);
+  });
+
+  const bad: Array<[string, (m: Json) => void, RegExp]> = [
+    ['unknown property', (m) => { m.extra = 1; }, /at \/: unknown property 'extra'/],
+    ['missing location', (m) => { delete m.location; }, /missing property 'location'/],
+    ['bad fqdn', (m) => { m.fqdn = 'not a host'; }, /at \/fqdn: must match pattern/],
+    ['non-integer inodes', (m) => { (m.volumes as Json[])[0].inodes = 1.5; }, /at \/volumes\/0\/inodes: must be integer/],
+    ['bad severity', (m) => { ((m.service as Json).processGroups as Json[])[0].severity = 'page'; }, /at \/service\/processGroups\/0\/severity/],
+  ];
+  for (const [name, mutate, message] of bad) {
+    it(`rejects ${name} with a JSON pointer`, () => {
+      const model = JSON.parse(JSON.stringify(exampleHostModel())) as Json;
+      mutate(model);
+      assert.throws(() => validateHostModel(model, 'spec.json'), (error: Error) => {
+        assert.match(error.message, /^spec\.json/);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+});
