@@ -6,7 +6,7 @@
 import type { Construct } from 'constructs';
 import { propErrors } from '../errors';
 import type { ProcessGroupModel, QueueModel } from '../model/types';
-import { MAILMAN_DEFAULTS, resolveMailmanService, type MailmanProps } from './mailman-service';
+import { MAILMAN_DEFAULTS, mailmanServiceDefinition, type MailmanProps } from './mailman-service';
 import type { HostBaseProps } from './props';
 import { checkPath } from './prop-checks';
 import { ServiceHost } from './service-host';
@@ -38,11 +38,11 @@ export class MailingListHost extends ServiceHost {
     // Mailman's directories default to the data volume: check it before deriving them.
     const dataMountpoint = checkPath(path, 'dataVolume.mountpoint', props.dataVolume.mountpoint);
     if (dataMountpoint === '/') throw propErrors.invalid(path, 'dataVolume.mountpoint', dataMountpoint, 'a mount point other than "/"');
-    const service = resolveMailmanService(path, props, dataMountpoint);
+    const service = mailmanServiceDefinition(path, props, dataMountpoint);
     super(scope, id, { ...props, service, webUrl: props.webUrl ?? (typeof props.fqdn === 'string' ? `https://${props.fqdn}/` : undefined) });
-    this.mailmanVersion = service.version;
-    this.processGroups = service.processGroups;
-    this.queues = service.queues;
+    this.mailmanVersion = this.model.service.version;
+    this.processGroups = this.model.service.processGroups;
+    this.queues = this.model.service.queues;
     this.restWorkers = props.restWorkers ?? MAILMAN_DEFAULTS.restWorkers;
   }
 }

@@ -7,9 +7,9 @@ import { propErrors } from '../errors';
 import {
   MAILMAN_QUEUE_FILE_PATTERN, mailmanRelease, PAGING_QUEUES, SUPPORTED_MAILMAN_SERIES, TICKET_QUEUES,
 } from '../model/mailman-catalogue';
-import type { ProcessGroupModel, QueueModel, ServiceModel } from '../model/types';
 import type { QueueThresholdProps } from './props';
-import { checkInteger, checkName, checkPath, checkPowerOfTwo } from './prop-checks';
+import { checkInteger, checkName, checkPath, checkPowerOfTwo, checkServiceUnit } from './prop-checks';
+import { resolveQueueThresholds, type ProcessGroupProps, type QueueProps, type ServiceDefinitionProps } from './service-definition';
 
 /** Per-runner settings (`[runner.NAME]` in mailman.cfg). */
 export interface RunnerProps {
@@ -66,14 +66,17 @@ export const MAILMAN_DEFAULTS = {
   binDirectory: '/usr/lib/mailman3/bin',
   user: 'list',
   unit: 'mailman3.service',
-  queueThresholds: { ageWarningSeconds: 900, ageCriticalSeconds: 1800, messagesWarning: 1000 },
 } as const;
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function resolveMailmanService(construct: string, props: MailmanProps, dataMountpoint: string): ServiceModel {
+/**
+ * The service definition of a Mailman host. Mailman's own props are checked
+ * here so errors name them (`runners.out.instances`, `restWorkers`).
+ */
+export function mailmanServiceDefinition(construct: string, props: MailmanProps, dataMountpoint: string): ServiceDefinitionProps {
   const version = props.mailmanVersion ?? MAILMAN_DEFAULTS.mailmanVersion;
   const release = typeof version === 'string' ? mailmanRelease(version) : undefined;
   if (!release) {
@@ -88,62 +91,46 @@ export function resolveMailmanService(construct: string, props: MailmanProps, da
   const restWorkers = checkInteger(construct, 'restWorkers', props.restWorkers ?? MAILMAN_DEFAULTS.restWorkers, 1, 64);
   const binDirectory = checkPath(construct, 'binDirectory', props.binDirectory ?? MAILMAN_DEFAULTS.binDirectory);
   const user = checkName(construct, 'user', props.user ?? MAILMAN_DEFAULTS.user);
-  const unit = props.unit ?? MAILMAN_DEFAULTS.unit;
-  if (!/^[A-Za-z0-9@._-]+\.service$/.test(unit)) throw propErrors.invalid(construct, 'unit', unit, 'a systemd service name such as "mailman3.service"');
+  const unit = checkServiceUnit(construct, 'unit', props.unit ?? MAILMAN_DEFAULTS.unit);
   const configFile = checkPath(construct, 'configFile', props.configFile ?? MAILMAN_DEFAULTS.configFile);
   const varDirectory = checkPath(construct, 'varDirectory', props.varDirectory ?? dataMountpoint);
   const queueDirectory = checkPath(construct, 'queueDirectory', props.queueDirectory ?? `${varDirectory}/queue`);
 
-  const thresholds = { ...MAILMAN_DEFAULTS.queueThresholds, ...props.queueThresholds };
-  checkInteger(construct, 'queueThresholds.ageWarningSeconds', thresholds.ageWarningSeconds, 60, 7 * 86400);
-  checkInteger(construct, 'queueThresholds.ageCriticalSeconds', thresholds.ageCriticalSeconds, 60, 7 * 86400);
-  checkInteger(construct, 'queueThresholds.messagesWarning', thresholds.messagesWarning, 1);
-  if (thresholds.ageCriticalSeconds <= thresholds.ageWarningSeconds) {
-    throw propErrors.conflict(construct, 'queueThresholds.ageCriticalSeconds', thresholds.ageCriticalSeconds, `must be above ageWarningSeconds (${thresholds.ageWarningSeconds})`);
-  }
-
   const runnerPath = escapeRegex(`${binDirectory}/runner`);
-  const runnerGroups: ProcessGroupModel[] = release.runners.map((name) => {
+  const runnerGroups: ProcessGroupProps[] = release.runners.map((name) => {
     const instances = checkPowerOfTwo(construct, `runners.${name}.instances`, runners[name]?.instances ?? 1);
-    const pattern = `${runnerPath} .*--runner=${name}:`;
     return {
       groupname: `mailman-runner-${name}`,
       role: `runner ${name}`,
       // The REST runner forks `workers` gunicorn children with its command line.
       expectedProcesses: name === 'rest' ? instances * (1 + restWorkers) : instances,
-      cmdlineRegex: pattern,
-      pgrepPattern: pattern,
+      cmdlineRegex: `${runnerPath} .*--runner=${name}:`,
       user,
-      severity: 'critical',
     };
   });
-  const masterPattern = `${escapeRegex(`${binDirectory}/master`)}( |$)`;
-  const master: ProcessGroupModel = {
+  const master: ProcessGroupProps = {
     groupname: 'mailman-master',
     role: 'master',
-    expectedProcesses: 1,
-    cmdlineRegex: masterPattern,
-    pgrepPattern: masterPattern,
+    cmdlineRegex: `${escapeRegex(`${binDirectory}/master`)}( |$)`,
     user,
-    severity: 'critical',
   };
-  const queues: QueueModel[] = release.queues.map((name) => ({
+  const queues: QueueProps[] = release.queues.map((name) => ({
     name,
     directory: `${queueDirectory}/${name}`,
     pagesOnAge: PAGING_QUEUES.includes(name),
     ticketWhenNonEmpty: TICKET_QUEUES.includes(name),
-    ...thresholds,
   }));
+  const queueThresholds = resolveQueueThresholds(construct, 'queueThresholds', props.queueThresholds);
   return {
     kind: 'mailman3',
     version,
     metricPrefix: 'mailman',
     unit,
-    restartCommand: ['systemctl', 'restart', unit],
     configFile,
     processGroups: [...runnerGroups, master],
     queues,
     queueFilePattern: MAILMAN_QUEUE_FILE_PATTERN,
     queueFileGlob: '*.pck',
+    queueThresholds,
   };
 }

@@ -96,3 +96,10 @@ export function checkBytes(construct: string, prop: string, value: number | stri
   const scale: Record<string, number> = { B: 1, K: 1024, KiB: 1024, M: 1024 ** 2, MiB: 1024 ** 2, G: 1024 ** 3, GiB: 1024 ** 3, T: 1024 ** 4, TiB: 1024 ** 4 };
   return Math.round(Number(match[1]) * scale[match[2] ?? 'B']);
 }
+
+export function checkServiceUnit(construct: string, prop: string, value: string | undefined): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9@._-]+\.service$/.test(value)) {
+    throw propErrors.invalid(construct, prop, value, 'a systemd service name such as "mailman3.service"');
+  }
+  return value;
+}

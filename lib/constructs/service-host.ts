@@ -5,14 +5,15 @@
  * prop) and provisions it with one `null_resource`.
  */
 import { Construct } from 'constructs';
-import type { HostModel, ServiceModel } from '../model/types';
+import type { HostModel } from '../model/types';
+import { resolveServiceDefinition, type ServiceDefinitionProps } from './service-definition';
 import { ListhostStack } from './listhost-stack';
 import type { HostBaseProps } from './props';
 import { resolveHost } from './resolve-host';
 
 export interface ServiceHostProps extends HostBaseProps {
-  /** The service, already resolved (see `resolveMailmanService`). */
-  readonly service: ServiceModel;
+  /** The service: its process groups and queues. */
+  readonly service: ServiceDefinitionProps;
   /**
    * URL of the service's web front end, probed by blackbox_exporter.
    * @default - none
@@ -28,7 +29,8 @@ export class ServiceHost extends Construct {
   constructor(scope: Construct, id: string, props: ServiceHostProps) {
     super(scope, id);
     const stack = ListhostStack.of(this);
-    this.model = resolveHost(this.node.path, props, props.service, props.webUrl ?? null);
+    const service = resolveServiceDefinition(this.node.path, props.service);
+    this.model = resolveHost(this.node.path, props, service, props.webUrl ?? null);
     this.fqdn = this.model.fqdn;
     stack.registerHost(this);
   }

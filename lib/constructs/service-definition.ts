@@ -1,0 +1,193 @@
+/**
+ * A service in generic terms: the process groups that must stay alive and
+ * the spool directories that must keep draining. MailingListHost derives
+ * one from Mailman's version; any other service (a Postfix relay, a job
+ * runner) declares its own.
+ */
+import { propErrors } from '../errors';
+import type { ProcessGroupModel, QueueModel, ServiceModel } from '../model/types';
+import type { QueueThresholdProps } from './props';
+import { checkInteger, checkName, checkPath, checkServiceUnit, checkText } from './prop-checks';
+
+/** A group of processes that must be alive. */
+export interface ProcessGroupProps {
+  /** process-exporter group name, e.g. `postfix-qmgr`; lower case. */
+  readonly groupname: string;
+  /**
+   * What the group is, for alerts and runbooks.
+   * @default - the group name
+   */
+  readonly role?: string;
+  /** Regular expression over the space-joined command line (RE2 and POSIX ERE compatible). */
+  readonly cmdlineRegex: string;
+  /**
+   * `pgrep -f` pattern (POSIX ERE) for Icinga's check_procs and self-heal.
+   * @default - cmdlineRegex
+   */
+  readonly pgrepPattern?: string;
+  /** User the processes run as. */
+  readonly user: string;
+  /**
+   * Processes expected alive.
+   * @default 1
+   */
+  readonly expectedProcesses?: number;
+  /**
+   * `critical` pages a human when the group is short.
+   * @default 'critical'
+   */
+  readonly severity?: 'critical' | 'warning';
+}
+
+/** A spool directory whose files are messages. */
+export interface QueueProps {
+  /** Queue name, the `queue` label. */
+  readonly name: string;
+  readonly directory: string;
+  /**
+   * Whether the oldest message's age pages (mail that stops leaving).
+   * @default false
+   */
+  readonly pagesOnAge?: boolean;
+  /**
+   * Whether any message here opens a ticket (failed processing).
+   * @default false
+   */
+  readonly ticketWhenNonEmpty?: boolean;
+}
+
+export interface ServiceDefinitionProps {
+  /** e.g. `postfix`. */
+  readonly kind: string;
+  readonly version: string;
+  /** Prefix of the collector's metrics, e.g. `postfix` gives `postfix_queue_messages`. */
+  readonly metricPrefix: string;
+  /** systemd unit running the service, e.g. `postfix.service`. */
+  readonly unit: string;
+  /**
+   * Command that restarts the service (self-heal).
+   * @default ['systemctl', 'restart', unit]
+   */
+  readonly restartCommand?: readonly string[];
+  readonly configFile: string;
+  /** At least one. */
+  readonly processGroups: readonly ProcessGroupProps[];
+  /** At least one. */
+  readonly queues: readonly QueueProps[];
+  /**
+   * Regex (POSIX ERE) over queue file names whose leading number is the enqueue time.
+   * @default - none: files are aged by their mtime
+   */
+  readonly queueFilePattern?: string;
+  /**
+   * Glob of the message files in a queue directory.
+   * @default '*'
+   */
+  readonly queueFileGlob?: string;
+  /** @default - see QueueThresholdProps */
+  readonly queueThresholds?: QueueThresholdProps;
+}
+
+export const DEFAULT_QUEUE_THRESHOLDS = { ageWarningSeconds: 900, ageCriticalSeconds: 1800, messagesWarning: 1000 } as const;
+
+const GROUPNAME = /^[a-z][a-z0-9_-]{0,62}$/;
+const METRIC_PREFIX = /^[a-z][a-z0-9_]{0,30}$/;
+
+function checkRegex(construct: string, prop: string, value: string | undefined): string {
+  if (typeof value !== 'string' || value === '' || /[\u0000-\u001f'"`]/.test(value)) {
+    throw propErrors.invalid(construct, prop, value, 'a non-empty regular expression without quotes or control characters');
+  }
+  try {
+    new RegExp(value);
+  } catch {
+    throw propErrors.invalid(construct, prop, value, 'a valid regular expression');
+  }
+  return value;
+}
+
+/** Queue thresholds with defaults applied, checked; `at` is where they sit in the props. */
+export function resolveQueueThresholds(construct: string, at: string, props: QueueThresholdProps | undefined): Required<QueueThresholdProps> {
+  const thresholds = { ...DEFAULT_QUEUE_THRESHOLDS, ...props };
+  checkInteger(construct, `${at}.ageWarningSeconds`, thresholds.ageWarningSeconds, 60, 7 * 86400);
+  checkInteger(construct, `${at}.ageCriticalSeconds`, thresholds.ageCriticalSeconds, 60, 7 * 86400);
+  checkInteger(construct, `${at}.messagesWarning`, thresholds.messagesWarning, 1);
+  if (thresholds.ageCriticalSeconds <= thresholds.ageWarningSeconds) {
+    throw propErrors.conflict(construct, `${at}.ageCriticalSeconds`, thresholds.ageCriticalSeconds, `must be above ageWarningSeconds (${thresholds.ageWarningSeconds})`);
+  }
+  return thresholds;
+}
+
+/**
+ * Resolves and checks a service definition. `prefix` is where the props sit
+ * in the construct's props (`service` for ServiceHost, '' when a construct
+ * such as MailingListHost builds the definition from props of its own).
+ */
+export function resolveServiceDefinition(construct: string, props: ServiceDefinitionProps, prefix = 'service'): ServiceModel {
+  const p = (key: string) => (prefix === '' ? key : `${prefix}.${key}`);
+  if (!props || typeof props !== 'object') throw propErrors.required(construct, prefix || 'props', '{ kind, version, metricPrefix, unit, configFile, processGroups, queues }');
+  const unit = checkServiceUnit(construct, p('unit'), props.unit);
+  if (typeof props.metricPrefix !== 'string' || !METRIC_PREFIX.test(props.metricPrefix)) {
+    throw propErrors.invalid(construct, p('metricPrefix'), props.metricPrefix, 'a metric name prefix of lower-case letters, digits and "_", such as "postfix"');
+  }
+  if (!Array.isArray(props.processGroups) || props.processGroups.length === 0) {
+    throw propErrors.required(construct, p('processGroups'), 'at least one process group: workers that die must be noticed');
+  }
+  if (!Array.isArray(props.queues) || props.queues.length === 0) {
+    throw propErrors.required(construct, p('queues'), 'at least one queue: a queue that stops draining must be noticed');
+  }
+  const thresholds = resolveQueueThresholds(construct, p('queueThresholds'), props.queueThresholds);
+
+  const groupnames = new Set<string>();
+  const processGroups: ProcessGroupModel[] = props.processGroups.map((group, i) => {
+    const at = p(`processGroups[${i}]`);
+    if (typeof group.groupname !== 'string' || !GROUPNAME.test(group.groupname)) {
+      throw propErrors.invalid(construct, `${at}.groupname`, group.groupname, 'a lower-case name of letters, digits, "_" and "-", such as "postfix-qmgr"');
+    }
+    if (groupnames.has(group.groupname)) throw propErrors.conflict(construct, `${at}.groupname`, group.groupname, 'is used by another process group');
+    groupnames.add(group.groupname);
+    const severity = group.severity ?? 'critical';
+    if (severity !== 'critical' && severity !== 'warning') throw propErrors.invalid(construct, `${at}.severity`, severity, '"critical" or "warning"');
+    const cmdlineRegex = checkRegex(construct, `${at}.cmdlineRegex`, group.cmdlineRegex);
+    return {
+      groupname: group.groupname,
+      role: group.role === undefined ? group.groupname : checkText(construct, `${at}.role`, group.role, 'what the group is'),
+      expectedProcesses: checkInteger(construct, `${at}.expectedProcesses`, group.expectedProcesses ?? 1, 1, 4096),
+      cmdlineRegex,
+      pgrepPattern: group.pgrepPattern === undefined ? cmdlineRegex : checkRegex(construct, `${at}.pgrepPattern`, group.pgrepPattern),
+      user: checkName(construct, `${at}.user`, group.user),
+      severity,
+    };
+  });
+
+  const queueNames = new Set<string>();
+  const queues: QueueModel[] = props.queues.map((queue, i) => {
+    const at = p(`queues[${i}]`);
+    const name = checkName(construct, `${at}.name`, queue.name);
+    if (queueNames.has(name)) throw propErrors.conflict(construct, `${at}.name`, name, 'is used by another queue');
+    queueNames.add(name);
+    return {
+      name,
+      directory: checkPath(construct, `${at}.directory`, queue.directory),
+      pagesOnAge: queue.pagesOnAge ?? false,
+      ticketWhenNonEmpty: queue.ticketWhenNonEmpty ?? false,
+      ...thresholds,
+    };
+  });
+
+  const restartCommand = props.restartCommand ?? ['systemctl', 'restart', unit];
+  if (!Array.isArray(restartCommand) || restartCommand.length === 0 || restartCommand.some((w) => typeof w !== 'string' || w === '' || w.includes('\0'))) {
+    throw propErrors.invalid(construct, p('restartCommand'), restartCommand, 'a non-empty list of command words');
+  }
+  return {
+    kind: checkName(construct, p('kind'), props.kind),
+    version: checkName(construct, p('version'), props.version),
+    metricPrefix: props.metricPrefix,
+    unit,
+    restartCommand: [...restartCommand],
+    configFile: checkPath(construct, p('configFile'), props.configFile),
+    processGroups,
+    queues,
+    queueFilePattern: props.queueFilePattern === undefined ? null : checkRegex(construct, p('queueFilePattern'), props.queueFilePattern),
+    queueFileGlob: props.queueFileGlob ?? '*',
+  };
+}

@@ -1,0 +1,71 @@
+/** The generic building block: any service with workers and queues. */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { ServiceHost, type ServiceDefinitionProps, type ServiceHostProps } from '../../lib';
+import { hostProps, newStack } from '../helpers/example-props';
+
+const relay: ServiceDefinitionProps = {
+  kind: 'postfix',
+  version: '3.7.11',
+  metricPrefix: 'postfix',
+  unit: 'postfix@-.service',
+  configFile: '/etc/postfix/main.cf',
+  processGroups: [
+    { groupname: 'postfix-master', role: 'master', cmdlineRegex: '/usr/lib/postfix/sbin/master( |$)', user: 'root' },
+    { groupname: 'postfix-qmgr', role: 'queue manager', cmdlineRegex: '(^| )qmgr( |$)', user: 'postfix' },
+  ],
+  queues: [
+    { name: 'active', directory: '/var/spool/postfix/active', pagesOnAge: true },
+    { name: 'deferred', directory: '/var/spool/postfix/deferred', pagesOnAge: true },
+  ],
+};
+
+function props(service: ServiceDefinitionProps = relay): ServiceHostProps {
+  const { fqdn, location, platform, rootVolume, backup } = hostProps('relay1001.example.org');
+  return {
+    fqdn, location, platform, rootVolume, service,
+    dataVolume: { mountpoint: '/var/spool/postfix', device: '/dev/vdb1', size: '50GiB' },
+    backup: { ...backup, paths: ['/etc/postfix'] },
+  };
+}
+
+describe('ServiceHost with a service of its own', () => {
+  it('resolves defaults: severity critical, one process, mtime ages, glob *, restart through systemctl', () => {
+    const host = new ServiceHost(newStack(), 'relay', props());
+    const { service } = host.model;
+    assert.deepEqual(service.processGroups.map((g) => [g.groupname, g.expectedProcesses, g.severity, g.pgrepPattern]), [
+      ['postfix-master', 1, 'critical', '/usr/lib/postfix/sbin/master( |$)'],
+      ['postfix-qmgr', 1, 'critical', '(^| )qmgr( |$)'],
+    ]);
+    assert.equal(service.queueFilePattern, null);
+    assert.equal(service.queueFileGlob, '*');
+    assert.deepEqual(service.restartCommand, ['systemctl', 'restart', 'postfix@-.service']);
+    assert.equal(service.queues[0].ageCriticalSeconds, 1800);
+    assert.equal(host.model.webUrl, null);
+  });
+
+  const bad: Array<[string, Partial<ServiceDefinitionProps>, RegExp]> = [
+    ['no process groups', { processGroups: [] }, /prop 'service.processGroups' is required: give at least one process group/],
+    ['no queues', { queues: [] }, /prop 'service.queues' is required: give at least one queue/],
+    ['metric prefix', { metricPrefix: 'Postfix-Relay' }, /prop 'service.metricPrefix' is "Postfix-Relay"/],
+    ['unit', { unit: 'postfix' }, /prop 'service.unit' is "postfix"/],
+    ['groupname', { processGroups: [{ ...relay.processGroups[0], groupname: 'Master' }] }, /prop 'service.processGroups\[0\].groupname'/],
+    ['duplicate groupname', { processGroups: [relay.processGroups[0], relay.processGroups[0]] }, /prop 'service.processGroups\[1\].groupname' is "postfix-master", which is used by another process group/],
+    ['regex invalid', { processGroups: [{ ...relay.processGroups[0], cmdlineRegex: '(' }] }, /prop 'service.processGroups\[0\].cmdlineRegex' is "\("; expected a valid regular expression/],
+    ['regex with quote', { processGroups: [{ ...relay.processGroups[0], cmdlineRegex: "a'b" }] }, /prop 'service.processGroups\[0\].cmdlineRegex'/],
+    ['expected processes', { processGroups: [{ ...relay.processGroups[0], expectedProcesses: 0 }] }, /prop 'service.processGroups\[0\].expectedProcesses' is 0/],
+    ['severity', { processGroups: [{ ...relay.processGroups[0], severity: 'page' as never }] }, /prop 'service.processGroups\[0\].severity' is "page"/],
+    ['user', { processGroups: [{ ...relay.processGroups[0], user: '' }] }, /prop 'service.processGroups\[0\].user'/],
+    ['queue directory', { queues: [{ name: 'active', directory: 'spool' }] }, /prop 'service.queues\[0\].directory'/],
+    ['duplicate queue', { queues: [relay.queues[0], relay.queues[0]] }, /prop 'service.queues\[1\].name' is "active", which is used by another queue/],
+    ['thresholds', { queueThresholds: { ageWarningSeconds: 3000 } }, /prop 'service.queueThresholds.ageCriticalSeconds' is 1800, which must be above ageWarningSeconds \(3000\)/],
+    ['restart command', { restartCommand: [] }, /prop 'service.restartCommand'/],
+    ['kind', { kind: 'post fix' }, /prop 'service.kind'/],
+    ['config file', { configFile: 'main.cf' }, /prop 'service.configFile'/],
+  ];
+  for (const [name, change, message] of bad) {
+    it(`rejects ${name}`, () => {
+      assert.throws(() => new ServiceHost(newStack(), 'relay', props({ ...relay, ...change })), message);
+    });
+  }
+});
