@@ -104,14 +104,16 @@ export function mailmanServiceDefinition(construct: string, props: MailmanProps,
       role: `runner ${name}`,
       // The REST runner forks `workers` gunicorn children with its command line.
       expectedProcesses: name === 'rest' ? instances * (1 + restWorkers) : instances,
-      cmdlineRegex: `${runnerPath} .*--runner=${name}:`,
+      // Anchored on the script as argv[1] (argv[0] is the interpreter), so a shell
+      // whose command line merely mentions the path is not counted.
+      cmdlineRegex: `^[^ ]+ ${runnerPath} .*--runner=${name}:`,
       user,
     };
   });
   const master: ProcessGroupProps = {
     groupname: 'mailman-master',
     role: 'master',
-    cmdlineRegex: `${escapeRegex(`${binDirectory}/master`)}( |$)`,
+    cmdlineRegex: `^[^ ]+ ${escapeRegex(`${binDirectory}/master`)}( |$)`,
     user,
   };
   const queues: QueueProps[] = release.queues.map((name) => ({
