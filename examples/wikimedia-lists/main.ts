@@ -10,7 +10,7 @@ const stack = new ListhostStack(app, 'lists', {
   monitoring: {
     runbookBaseUrl: 'https://runbooks.example.org/lists/',
     alerting: {
-      pager: { name: 'oncall-pager', webhookUrlFile: '/etc/alertmanager/secrets/pager-webhook-url' },
+      pager: { name: 'oncall-pager', webhookUrl: 'https://pager.example.org/v1/alertmanager', webhookCredentialsFile: '/etc/alertmanager/secrets/pager-token' },
       tickets: { name: 'sre-tickets', email: 'sre-tickets@example.org' },
       listAdmins: { name: 'list-admins', email: 'listadmins@example.org' },
     },

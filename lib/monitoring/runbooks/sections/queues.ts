@@ -1,0 +1,147 @@
+/** Runbook sections for queue alerts: not draining, many messages, failed messages, the collector. */
+import type { QueueModel } from '../../../model/types';
+import { countQueue, journal, logSteps, oldestInQueue, watchQueue } from '../commands';
+import { perClass, runnerOfQueue, type HostFacts } from '../hosts';
+import { block, code, duration, sh, steps, table } from '../markdown';
+import type { PageContext, Section } from '../types';
+
+function queueTable(facts: HostFacts, which: (q: QueueModel) => boolean): string {
+  const queues = facts.shape.service.queues.filter(which);
+  if (queues.length === 0) return 'No such queue on these hosts.';
+  return table(
+    ['queue', 'directory', 'runner', 'age warning', 'age critical', 'messages warning'],
+    queues.map((q) => [
+      q.name,
+      code(q.directory),
+      runnerOfQueue(facts.shape, q)?.groupname ?? '(none)',
+      duration(q.ageWarningSeconds),
+      q.pagesOnAge ? duration(q.ageCriticalSeconds) : '(no page)',
+      String(q.messagesWarning),
+    ]),
+  );
+}
+
+function inspectQueues(facts: HostFacts, which: (q: QueueModel) => boolean): string {
+  const lines: string[] = [];
+  for (const q of facts.shape.service.queues.filter(which)) {
+    lines.push(`# ${q.name}: how many, and the oldest first`, countQueue(q), oldestInQueue(facts.shape, q));
+  }
+  const named = facts.shape.service.queueFilePattern !== null ? '\n\nA file name starts with its enqueue time in Unix seconds: `date -d @<that number>` tells when it came in.' : '';
+  return `${block(lines)}${named}`;
+}
+
+function runnersOf(facts: HostFacts, which: (q: QueueModel) => boolean): string {
+  const lines: string[] = [];
+  for (const q of facts.shape.service.queues.filter(which)) {
+    const group = runnerOfQueue(facts.shape, q);
+    if (group) lines.push(`# ${group.role} works on ${q.name}: ${group.expectedProcesses} expected`, sh(['pgrep', '-a', '-u', group.user, '-f', group.pgrepPattern]));
+  }
+  return lines.length === 0 ? 'These queues have no runner of their own.' : block(lines);
+}
+
+function smtpHint(facts: HostFacts): string {
+  if (facts.mailmanCli === null) return 'Check the outgoing mail relay the service delivers to.';
+  return `When the outgoing relay refuses mail, messages move from \`out\` to \`retry\`. The relay is the \`[mta]\` section of the configuration:\n\n${block([sh(['grep', '-n', '-A', '8', '^\\[mta\\]', facts.shape.service.configFile])])}`;
+}
+
+const paging = (q: QueueModel) => q.pagesOnAge;
+const any = () => true;
+
+export function queueAgeSection(ctx: PageContext): Section {
+  return {
+    meaning:
+      'The oldest message in a queue (label _queue_) has waited longer than it should and is still waiting. The age ' +
+      'of the oldest message tells a queue that stopped draining from a big posting that drains: a big posting keeps ' +
+      'it low while the count is high. On a delivery queue it means mail is not going out.',
+    diagnosis: steps([
+      `The queues and their limits:\n\n${perClass(ctx.classes, (f) => queueTable(f, any))}`,
+      `Look at the queue of the alert (its size, its oldest messages):\n\n${perClass(ctx.classes, (f) => inspectQueues(f, paging))}`,
+      `Is its runner alive? In 2023 the \`out\` runner was dead and the queue grew for two days. ${ctx.seeAlso('runner')}\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
+      `Is the database reachable? ${ctx.seeAlso('database')}`,
+      perClass(ctx.classes, smtpHint),
+      `What the service logged:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
+    ]),
+    fix: steps([
+      'Do not delete queue files: each one is a message somebody sent.',
+      `A dead runner: fix its cause, then restart the whole service:\n\n${perClass(ctx.classes, (f) => block([f.restart]))}`,
+      'A refusing relay or an unreachable database: fix that; the runners pick the messages up again (retry on their schedule).',
+    ]),
+    verify: steps([
+      `The queue drains (the count goes down and the oldest file name gets younger):\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(paging).map(watchQueue)))}`,
+      'The alert resolves once the oldest message is younger than the warning age.',
+    ]),
+  };
+}
+
+export function queueMessagesSection(ctx: PageContext): Section {
+  return {
+    meaning:
+      'A queue (label _queue_) has held many messages for a long time. A big posting drains within the hour; a ' +
+      'queue that stays large is draining slower than mail comes in, or not at all. In 2014, after the restore, ' +
+      'more than 10,000 outgoing messages queued up.',
+    diagnosis: steps([
+      `The queues and their limits:\n\n${perClass(ctx.classes, (f) => queueTable(f, any))}`,
+      `Size and oldest messages of each queue:\n\n${perClass(ctx.classes, (f) => inspectQueues(f, any))}`,
+      `If the oldest message is old too, the queue is not draining: ${ctx.seeAlso('queue-age', 'runner')}`,
+      `The runners of the queues:\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
+      `A mail loop or flood shows as many messages from one sender or to one list in the log:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
+    ]),
+    fix: steps([
+      'A posting to a big list: nothing to do but watch it drain.',
+      'A stuck runner: restart the service after fixing the cause (see the runner runbook).',
+      'A loop or flood: stop it at its source (moderate the list, block the sender); do not delete queue files.',
+    ]),
+    verify: steps([`The count goes down:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.map(watchQueue)))}`]),
+  };
+}
+
+export function failedMessagesSection(ctx: PageContext): Section {
+  const failed = (q: QueueModel) => q.ticketWhenNonEmpty;
+  return {
+    meaning:
+      'Messages the service could not process wait in a queue for failed messages (label _queue_: Mailman moves a ' +
+      'message to `shunt` when a runner raised an exception on it, and to `bad` when it cannot be read at all). ' +
+      'Nothing will ever look at them but a human.',
+    diagnosis: steps([
+      `The queues:\n\n${perClass(ctx.classes, (f) => queueTable(f, failed))}`,
+      `The messages:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(failed).map((q) => sh(['ls', '-l', q.directory]))))}`,
+      `The exception that put them there (search the log for the file name):\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
+      perClass(ctx.classes, (f) =>
+        f.mailmanCli === null
+          ? 'Read a message file to see which list and sender it is.'
+          : `Read one message and its metadata:\n\n${block([`${f.mailmanCli} qfile <directory>/<file>`])}`,
+      ),
+    ]),
+    fix: steps([
+      'Fix the cause of the exception first, or the messages fail again.',
+      perClass(ctx.classes, (f) =>
+        f.mailmanCli === null
+          ? 'Requeue or remove the messages with the service\'s own tools.'
+          : `Move the shunted messages back to the queues they came from (add \`--discard\` only to drop them for good):\n\n${block([`${f.mailmanCli} unshunt`])}\n\nFiles in \`bad\` cannot be requeued: copy them off the host for analysis, then remove them.`,
+      ),
+    ]),
+    verify: steps([`The queues are empty:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(failed).map(countQueue)))}`]),
+  };
+}
+
+export function collectorSection(ctx: PageContext): Section {
+  return {
+    meaning:
+      'The queue collector (a systemd timer on the host that counts queue files for node_exporter) has not ' +
+      'succeeded lately, or not at all. Queue sizes and ages are frozen or missing, so the queue alerts are blind, ' +
+      'and without its expected-process series the runner alert is blind too. In 2023 the `out` queue was not ' +
+      'measured at all and grew for two days unseen.',
+    diagnosis: steps([
+      `The timer, its last runs and their errors (a queue directory it cannot read is named there):\n\n${perClass(ctx.classes, (f) => block([sh(['systemctl', 'list-timers', f.collector.timer]), sh(['systemctl', 'status', f.collector.service]), journal(f.collector.service, '-1h')]))}`,
+      `Run it by hand and read its error; then its output file, which node_exporter's textfile collector reads:\n\n${perClass(ctx.classes, (f) => block([`${sh([f.collector.program])}; echo "exit $?"`, sh(['cat', f.collector.textfile]), `curl -s http://localhost:${f.shape.exporters.nodeExporterPort}/metrics | grep -c '^${f.shape.service.metricPrefix}_'`]))}`,
+      `The queue directories must exist and be readable:\n\n${perClass(ctx.classes, (f) => block([sh(['ls', '-ld', ...f.shape.service.queues.map((q) => q.directory)])]))}`,
+      `A full filesystem stops it from writing its file. ${ctx.seeAlso('inodes', 'space')}`,
+    ]),
+    fix: steps([
+      perClass(ctx.classes, (f) => `Start the timer again if it is stopped:\n\n${block([sh(['systemctl', 'enable', '--now', f.collector.timer])])}`),
+      'Fix what its error names (a missing queue directory, permissions, a full textfile directory).',
+    ]),
+    verify: steps([perClass(ctx.classes, (f) => `Its file is fresh (written within the last minute):\n\n${block([sh(['ls', '-l', '--time-style=+%FT%T', f.collector.textfile])])}`)]),
+  };
+}
+
