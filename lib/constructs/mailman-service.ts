@@ -5,7 +5,7 @@
  */
 import { propErrors } from '../errors';
 import {
-  MAILMAN_QUEUE_FILE_PATTERN, mailmanRelease, PAGING_QUEUES, SUPPORTED_MAILMAN_SERIES, TICKET_QUEUES,
+  MAILMAN_QUEUE_FILE_GLOB, MAILMAN_QUEUE_FILE_PATTERN, mailmanRelease, PAGING_QUEUES, SUPPORTED_MAILMAN_SERIES, TICKET_QUEUES,
 } from '../model/mailman-catalogue';
 import type { QueueThresholdProps } from './props';
 import { checkInteger, checkName, checkPath, checkPowerOfTwo, checkServiceUnit } from './prop-checks';
@@ -132,7 +132,7 @@ export function mailmanServiceDefinition(construct: string, props: MailmanProps,
     processGroups: [...runnerGroups, master],
     queues,
     queueFilePattern: MAILMAN_QUEUE_FILE_PATTERN,
-    queueFileGlob: '*.pck',
+    queueFileGlob: MAILMAN_QUEUE_FILE_GLOB,
     queueThresholds,
   };
 }

@@ -36,5 +36,10 @@ export const TICKET_QUEUES: readonly string[] = ['bad', 'shunt'];
 /**
  * Queue file names: `<enqueue time>+<sha1 hex>.pck`, the time as Unix
  * seconds with an optional fraction; the leading number is the enqueue time.
+ * A runner renames a message to `.bak` while it works on it (and recovers
+ * `.bak` files after a crash), and `bad/` keeps messages as `.psv`: all three
+ * are messages waiting in the queue. `.tmp` files are being written.
  */
-export const MAILMAN_QUEUE_FILE_PATTERN = '^[0-9]+(\\.[0-9]+)?\\+[0-9a-f]+\\.pck$';
+export const MAILMAN_QUEUE_FILE_PATTERN = '^[0-9]+(\\.[0-9]+)?\\+[0-9a-f]+\\.(pck|bak|psv)$';
+/** One glob for find -name and the shell matching .pck, .bak and .psv (and no suffix Mailman uses otherwise). */
+export const MAILMAN_QUEUE_FILE_GLOB = '*.[pb][sca][vk]';

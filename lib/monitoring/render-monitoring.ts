@@ -1,11 +1,90 @@
 /**
- * The stack's monitoring artifacts (paths relative to `monitoring/`).
+ * The stack's monitoring artifacts, paths relative to `monitoring/`. The
+ * jsonnet mixin is evaluated once for the stack; every other renderer is a
+ * pure function of the host models.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
 import type { HostModel } from '../model/types';
 import type { MonitoringProps } from './alerting-props';
+import { renderAlertmanager } from './alertmanager';
+import { evaluateMixin, mixinDirectory } from './evaluate-mixin';
+import { mixinConfig, type MixinConfig } from './mixin-config';
+import { renderRunbooks, type AlertSummary } from './runbooks';
+import { renderScrapeConfig } from './scrape-config';
+
+/** Name of the resolved `_config` written beside the copied mixin. */
+export const MIXIN_CONFIG_FILE = 'listhost-config.json';
+
+/** The mixin's own files (jsonnet sources and README), read once per process. */
+let mixinSources: ReadonlyArray<readonly [string, string]> | undefined;
+
+function readMixinSources(): ReadonlyArray<readonly [string, string]> {
+  if (mixinSources) return mixinSources;
+  const files: Array<readonly [string, string]> = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(libsonnet|jsonnet|md)$/.test(entry)) files.push([relative(mixinDirectory, path), readFileSync(path, 'utf8')]);
+    }
+  };
+  walk(mixinDirectory);
+  mixinSources = files;
+  return files;
+}
+
+interface RuleFile {
+  readonly groups: ReadonlyArray<{ readonly rules: ReadonlyArray<Record<string, unknown>> }>;
+}
+
+/** The alerting rules of a generated rules.yml, for the runbooks. */
+export function alertSummaries(rulesYaml: string): AlertSummary[] {
+  const ruleFile = parse(rulesYaml) as RuleFile;
+  return ruleFile.groups.flatMap((group) => group.rules)
+    .filter((rule) => typeof rule.alert === 'string')
+    .map((rule) => {
+      const labels = (rule.labels ?? {}) as Record<string, string>;
+      const annotations = (rule.annotations ?? {}) as Record<string, string>;
+      return {
+        alert: rule.alert as string,
+        severity: labels.severity,
+        summary: annotations.summary,
+        description: annotations.description,
+        expr: String(rule.expr),
+        ...(rule.for === undefined ? {} : { for: String(rule.for) }),
+      };
+    });
+}
+
+/** How to reproduce rules.yml and the dashboards from the copied mixin with the jsonnet CLI. */
+function mixinUsage(): string {
+  return `# This stack's copy of the cdktf-listhost mixin
+
+\`${MIXIN_CONFIG_FILE}\` is the \`_config\` this stack was rendered with. From
+the stack directory (\`cdktf.out/stacks/<stack>\`):
+
+    jsonnet -J monitoring/mixin --tla-code-file config=monitoring/mixin/${MIXIN_CONFIG_FILE} monitoring/mixin/render.jsonnet
+
+prints \`{"rules.yml": ..., "dashboards": {...}}\`: the same rules and
+dashboards as \`monitoring/prometheus/rules.yml\` and \`monitoring/grafana/\`.
+Or import \`mixin.libsonnet\` in a mixin of your own and override \`_config\`.
+`;
+}
 
 export async function renderMonitoring(hosts: readonly HostModel[], monitoring: MonitoringProps): Promise<Record<string, string>> {
-  void hosts;
-  void monitoring;
-  return {};
+  const files: Record<string, string> = {};
+  const config: MixinConfig = mixinConfig(hosts, { runbookBaseUrl: monitoring.runbookBaseUrl });
+  const mixin = await evaluateMixin(config);
+  files['prometheus/rules.yml'] = mixin.rulesYaml;
+  files['prometheus/scrape.yml'] = renderScrapeConfig(hosts);
+  files['alertmanager/alertmanager.yml'] = renderAlertmanager(monitoring.alerting, hosts);
+  for (const [name, json] of Object.entries(mixin.dashboards)) files[`grafana/${name}`] = json;
+  const runbooks = renderRunbooks(alertSummaries(mixin.rulesYaml), hosts, monitoring.runbookBaseUrl);
+  for (const [name, page] of Object.entries(runbooks)) files[`runbooks/${name}`] = page;
+  for (const [path, content] of readMixinSources()) files[`mixin/${path}`] = content;
+  files[`mixin/${MIXIN_CONFIG_FILE}`] = `${JSON.stringify(config, null, 2)}\n`;
+  files['mixin/USAGE.md'] = mixinUsage();
+  return files;
 }

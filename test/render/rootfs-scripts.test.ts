@@ -63,8 +63,11 @@ describe('queue collector on a real queue directory', () => {
   writeFileSync(join(queueRoot, 'out', `${now - 7200}.123456+${sha1ish(1)}.pck`), 'x');
   writeFileSync(join(queueRoot, 'out', `${now - 60}.5+${sha1ish(2)}.pck`), 'x');
   writeFileSync(join(queueRoot, 'out', `${now - 30}+${sha1ish(3)}.pck`), 'x');
-  // A backup file Mailman leaves while processing is not a message.
-  writeFileSync(join(queueRoot, 'out', `${now - 99999}+${sha1ish(4)}.bak`), 'x');
+  // A message a runner is working on (.bak) is still in the queue; a file being written (.tmp) is not yet.
+  writeFileSync(join(queueRoot, 'out', `${now - 45}+${sha1ish(4)}.bak`), 'x');
+  writeFileSync(join(queueRoot, 'out', `${now - 99999}+${sha1ish(5)}.tmp`), 'x');
+  // bad/ keeps messages Mailman could not process as .psv.
+  writeFileSync(join(queueRoot, 'bad', `${now - 300}+${sha1ish(6)}.psv`), 'x');
   // retry: a file whose name does not carry a time is aged by its mtime.
   const odd = join(queueRoot, 'retry', 'odd-name.pck');
   writeFileSync(odd, 'x');
@@ -77,7 +80,8 @@ describe('queue collector on a real queue directory', () => {
     const result = run(script, []);
     assert.equal(result.status, 0, result.stderr);
     const samples = parseProm(readFileSync(join(textfiles, 'mailman_queues.prom'), 'utf8'));
-    assert.equal(samples.get('mailman_queue_messages{queue="out"}'), 3);
+    assert.equal(samples.get('mailman_queue_messages{queue="out"}'), 4);
+    assert.equal(samples.get('mailman_queue_messages{queue="bad"}'), 1);
     const outAge = samples.get('mailman_queue_oldest_message_age_seconds{queue="out"}')!;
     // The name carries 7200.123456 s before `now`; the collector truncates to whole seconds.
     assert.ok(outAge >= 7199 && outAge < 7200 + 120, `out age ${outAge}`);
@@ -106,7 +110,7 @@ describe('queue collector on a real queue directory', () => {
     assert.match(result.stderr, /queue nntp: cannot read directory/);
     const samples = parseProm(readFileSync(join(textfiles, 'mailman_queues.prom'), 'utf8'));
     assert.equal(samples.has('mailman_queue_collector_last_success_timestamp_seconds'), false);
-    assert.equal(samples.get('mailman_queue_messages{queue="out"}'), 3, 'other queues are still measured');
+    assert.equal(samples.get('mailman_queue_messages{queue="out"}'), 4, 'other queues are still measured');
   });
 });
 

@@ -1,0 +1,66 @@
+// Workers and supervisor of each service, one group per service.
+//
+// Every host exports what it expects (<expectedProcessesMetric>{groupname},
+// from its own configuration, job node), so one rule compares each
+// process-exporter group against it `on (instance, groupname)` for the
+// whole fleet. A total count hides one dead runner (2023: 14 of 15 looked
+// fine), so each group is checked on its own; and process-exporter only
+// reports groups it has seen, so a group with no series at all fires too.
+local utils = import '../lib/utils.libsonnet';
+
+{
+  prometheusAlerts+:: {
+    local c = $._config,
+
+    local groupsFor(s) =
+      local runners = utils.selector([c.processSelector, 'groupname=~"' + s.runnerGroupRegex + '"']);
+      local expected = 'max by (instance, groupname) (' + s.expectedProcessesMetric +
+                       utils.selector([c.nodeSelector, 'groupname=~"' + s.runnerGroupRegex + '"']) + ')';
+      // A runner killed by a signal stays a zombie until the master is next
+      // signalled (verified on 3.3.8: the master sits in pause() and does not
+      // reap), and process-exporter keeps counting it in num_procs; so the
+      // zombies of each group are subtracted.
+      local counted = 'sum by (instance, groupname) (namedprocess_namegroup_num_procs' + runners + ')';
+      local zombies = 'sum by (instance, groupname) (namedprocess_namegroup_states' +
+                      utils.selector([c.processSelector, 'groupname=~"' + s.runnerGroupRegex + '"', 'state="Zombie"']) + ')';
+      local running = '(' + counted + ' - (' + zombies + ' or ' + counted + ' * 0))';
+      local hosts = 'group by (instance) (' + s.expectedProcessesMetric + utils.selector([c.nodeSelector]) + ')';
+      local dbAlert = s.alertPrefix + 'DatabaseUnreachable';
+      [{
+        name: s.metricPrefix + '-processes',
+        rules: [
+          utils.alert(
+            s.alertPrefix + 'RunnerDown', 'critical',
+            '(\n  ' + running + '\n  < on (instance, groupname)\n  ' + expected + '\n)' +
+            '\nor on (instance, groupname)\n(\n  ' + expected + ' * 0' +
+            '\n  unless on (instance, groupname)\n  namedprocess_namegroup_num_procs' + runners + '\n)',
+            s.runnerDownFor,
+            s.alertPrefix + ' runner {{ $labels.groupname }} is down on {{ $labels.instance }}.',
+            'Process group {{ $labels.groupname }} on {{ $labels.instance }} runs {{ $value }} processes,' +
+            ' fewer than the host expects. The master does not restart a runner that died of a signal or' +
+            ' an exception, so it stays down and its queue stops draining. Check ' + dbAlert +
+            ' first: in 2023 the out runner died because the database was unreachable. Restart the' +
+            ' service once the cause is fixed.'
+          ),
+        ] + (
+          if s.masterGroup == null then [] else [
+            local master = 'namedprocess_namegroup_num_procs' +
+                           utils.selector([c.processSelector, 'groupname="' + s.masterGroup + '"']);
+            utils.listVisible(utils.alert(
+              s.alertPrefix + 'MasterDown', 'critical',
+              '(\n  sum by (instance, groupname) (' + master + ') < 1\n)' +
+              '\nor on (instance)\n(\n  label_replace(' + hosts + ' * 0, "groupname", "' + s.masterGroup + '", "", "")' +
+              '\n  unless on (instance)\n  ' + master + '\n)',
+              s.runnerDownFor,
+              s.alertPrefix + ' master is down on {{ $labels.instance }}.',
+              'The ' + s.alertPrefix + ' master process ({{ $labels.groupname }}) is not running on' +
+              ' {{ $labels.instance }}: no runner is supervised and nothing is delivered. Check the' +
+              ' service unit and its log, then start the service.'
+            )),
+          ]
+        ),
+      }],
+
+    groups+: std.flattenArrays([groupsFor(s) for s in utils.services(c)]),
+  },
+}

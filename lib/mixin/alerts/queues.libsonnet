@@ -1,0 +1,104 @@
+// Queues of each service, from the host's textfile collector (job node):
+// <metricPrefix>_queue_messages{queue}, <metricPrefix>_queue_oldest_message_age_seconds{queue},
+// <metricPrefix>_queue_collector_last_success_timestamp_seconds.
+//
+// The age of the oldest message is the paging signal. A big posting that
+// drains keeps it low while the count is high; a queue that stopped draining
+// (2023: the out runner died, 4k messages over two days) makes it grow by a
+// second per second.
+local utils = import '../lib/utils.libsonnet';
+
+{
+  prometheusAlerts+:: {
+    local c = $._config,
+
+    local groupsFor(s) =
+      local p = s.metricPrefix;
+      local node = c.nodeSelector;
+      local ageOf(matcher) = p + '_queue_oldest_message_age_seconds' + utils.selector([node, matcher]);
+      local pagingAge = ageOf(utils.inList('queue', s.pagingQueues));
+      local otherAge = ageOf(utils.notInList('queue', s.pagingQueues + s.ticketQueues));
+      local messages = p + '_queue_messages' + utils.selector([node]);
+      local lastSuccess = p + '_queue_collector_last_success_timestamp_seconds' + utils.selector([node]);
+      local warnAge = std.toString(s.queueAgeWarningSeconds);
+      local critAge = std.toString(s.queueAgeCriticalSeconds);
+      local onHost = 'queue {{ $labels.queue }} on {{ $labels.instance }}';
+      [{
+        name: p + '-queues',
+        rules: (
+          if std.length(s.pagingQueues) == 0 then [] else [
+            utils.listVisible(utils.alert(
+              s.alertPrefix + 'QueueStalled', 'critical',
+              '(\n  ' + pagingAge + ' > ' + warnAge +
+              '\nand\n  deriv(' + pagingAge + '[10m]) > 0.5\n)' +
+              '\nor\n  ' + pagingAge + ' > ' + critAge,
+              s.queueStalledFor,
+              s.alertPrefix + ' ' + onHost + ' is not draining.',
+              'The oldest message in ' + onHost + ' has waited {{ $value | humanizeDuration }} and is' +
+              ' still waiting: mail is not going out. Check ' + s.alertPrefix + 'RunnerDown and ' +
+              s.alertPrefix + 'DatabaseUnreachable, then the outgoing SMTP relay. Pages when older than ' +
+              warnAge + 's and getting older, or older than ' + critAge + 's at all.'
+            )),
+          ]
+        ) + [
+          utils.alert(
+            s.alertPrefix + 'QueueOldMessages', 'warning',
+            otherAge + ' > ' + warnAge,
+            s.queueOldFor,
+            s.alertPrefix + ' ' + onHost + ' holds old messages.',
+            'The oldest message in ' + onHost + ' has waited {{ $value | humanizeDuration }}' +
+            ' (more than ' + warnAge + 's). The runner of this queue is slow or stuck.'
+          ),
+          utils.alert(
+            s.alertPrefix + 'QueueLarge', 'warning',
+            messages + ' > ' + std.toString(s.queueMessagesWarning),
+            s.queueLargeFor,
+            s.alertPrefix + ' ' + onHost + ' has many messages.',
+            onHost + ' has held more than ' + std.toString(s.queueMessagesWarning) + ' messages for ' +
+            s.queueLargeFor + ' ({{ $value }} now). A big posting drains faster than that; see the' +
+            ' drain-time panel of the overview dashboard.'
+          ),
+        ] + (
+          if std.length(s.ticketQueues) == 0 then [] else [
+            utils.alert(
+              s.alertPrefix + 'FailedMessagesQueued', 'warning',
+              p + '_queue_messages' + utils.selector([node, utils.inList('queue', s.ticketQueues)]) + ' > 0',
+              '1m',
+              s.alertPrefix + ' ' + onHost + ' holds messages that failed processing.',
+              onHost + ' holds {{ $value }} messages that ' + s.alertPrefix + ' could not process; they' +
+              ' wait there for a human. Read the service log for the exception, fix it, then' +
+              ' unshunt or remove them.'
+            ),
+          ]
+        ) + [
+          utils.alert(
+            s.alertPrefix + 'QueueCollectorStale', 'warning',
+            'time() - ' + lastSuccess + ' > ' + std.toString(c.collectorStalenessSeconds),
+            '5m',
+            s.alertPrefix + ' queue collector on {{ $labels.instance }} is stale.',
+            'The queue collector on {{ $labels.instance }} last succeeded {{ $value | humanizeDuration }}' +
+            ' ago: queue sizes and ages are frozen, so ' + s.alertPrefix + 'QueueStalled cannot fire.' +
+            ' Check its systemd timer.'
+          ),
+          utils.alert(
+            s.alertPrefix + 'QueueCollectorMissing', 'critical',
+            '(\n  (\n    group by (instance) (last_over_time(' + lastSuccess + '[' + c.collectorMemory + ']))' +
+            '\n    or\n    group by (instance) (namedprocess_namegroup_num_procs' +
+            utils.selector([c.processSelector, 'groupname=~"' + s.runnerGroupRegex +
+                                               (if s.masterGroup == null then '' else '|' + s.masterGroup) + '"']) +
+            ')\n  )\n  and on (instance)\n  up' + utils.selector([node]) +
+            '\n)\nunless on (instance)\n  ' + lastSuccess,
+            '10m',
+            s.alertPrefix + ' queue collector reports no success on {{ $labels.instance }}.',
+            '{{ $labels.instance }} runs ' + s.alertPrefix + ' but exports no successful queue' +
+            ' measurement: the collector fails (a queue directory it cannot read), its file is gone, or' +
+            ' node_exporter is down.' +
+            ' Queue alerts are blind, and without the expected-process series ' + s.alertPrefix +
+            'RunnerDown is blind too. Run the collector by hand and read its error.'
+          ),
+        ],
+      }],
+
+    groups+: std.flattenArrays([groupsFor(s) for s in utils.services(c)]),
+  },
+}

@@ -1,0 +1,174 @@
+// Every knob of the listhost mixin. Override with `_config+:: {...}` (or the
+// `config` top-level argument of render.jsonnet); lib/monitoring/mixin-config.ts
+// builds the overrides from the resolved host models, once per stack.
+//
+// Labels the rules expect (CONTRACT.md section 3); the scrape config must
+// produce exactly these:
+//   - every series carries instance="<host fqdn>" (no port);
+//   - node_exporter (filesystems, textfile collector):   job="node"
+//   - process-exporter (runner and master groups):         job="process"
+//   - blackbox_exporter:                                   job="blackbox", and
+//       probe="web"       on the http_2xx probe of the host's web front end
+//                         (HostModel.webUrl),
+//       probe="database"  on the tcp_connect probe of the database the host
+//                         depends on (HostModel.database);
+//     for both, instance is the FQDN of the list host the probe is FOR (not
+//     the probed URL or database host), so the alert lands on that host.
+{
+  _config+:: {
+    // ---- selectors ------------------------------------------------------
+    // Change these when your scrape jobs are named differently.
+    nodeSelector: 'job="node"',
+    processSelector: 'job="process"',
+    blackboxSelector: 'job="blackbox"',
+
+    // Filesystems watched for space and inodes. tmpfs-like and image
+    // filesystems are excluded because they are sized by the kernel or
+    // read-only by construction; read-only mounts are excluded by the rules
+    // themselves (node_filesystem_readonly == 0). Widen it (e.g. drop tmpfs)
+    // if a tmpfs matters to you, as in an end-to-end test on a small tmpfs.
+    fsSelector: 'fstype!~"tmpfs|ramfs|devtmpfs|squashfs|iso9660|overlay|nsfs|autofs|fuse[.].*",fstype!=""',
+    fsMountpointSelector: 'mountpoint!=""',
+
+    // ---- inodes ---------------------------------------------------------
+    // node-mixin's "filling up" pair: free below this percent AND the 6h
+    // linear trend says empty within 24h (warning) / 4h (critical), for 1h.
+    // Lower them on filesystems that normally run with few free inodes.
+    fsFilesFillingUpWarningPercent: 40,
+    fsFilesFillingUpCriticalPercent: 20,
+    // "Almost out": free below this percent for fsFilesAvailableFor, no trend
+    // needed. From HostModel.filesystemThresholds.inodesFree*Percent.
+    fsFilesAvailableWarningPercent: 5,
+    fsFilesAvailableCriticalPercent: 3,
+
+    // ---- space ----------------------------------------------------------
+    // Same shapes as for inodes, over node_filesystem_avail_bytes. The
+    // "available" pair comes from HostModel.filesystemThresholds.spaceFree*.
+    fsSpaceFillingUpWarningPercent: 40,
+    fsSpaceFillingUpCriticalPercent: 20,
+    fsSpaceAvailableWarningPercent: 5,
+    fsSpaceAvailableCriticalPercent: 3,
+
+    // `for` of the slow trend rules and of the "almost out" rules (as in
+    // node-mixin). Shorter means earlier but noisier pages.
+    fsFillingUpFor: '1h',
+    fsFilesAvailableFor: '1h',
+    fsSpaceAvailableFor: '30m',
+
+    // ---- fast bursts (inodes and space) ---------------------------------
+    // A bulk restore or a runaway spool eats a filesystem in minutes (2014:
+    // 36 minutes from the restore to no inodes left), far faster than the
+    // 6h trend and 1h `for` above can see. The burst rule pages when the
+    // trend over fsBurstWindow says the filesystem is empty within
+    // fsBurstHorizonSeconds, held for fsBurstFor.
+    // Longer window: steadier trend, later page. Longer horizon: earlier
+    // page, more false alarms from short spikes.
+    fsBurstWindow: '10m',
+    fsBurstHorizonSeconds: 3600,
+    fsBurstFor: '5m',
+    // Floor: only while less than this percent is free, so the churn of a
+    // mostly empty filesystem never pages. Raise it for earlier pages on
+    // filesystems that start nearly full.
+    fsBurstFreeBelowPercent: 50,
+
+    // ---- probes ---------------------------------------------------------
+    // The web alert pages when the success ratio over webProbeWindow stays
+    // below webProbeMinSuccessRatio for webProbeFor. A probe failing one
+    // minute in fifteen (~0.93) must page nobody: flaky web pages taught
+    // people to ignore alerts in 2023. Lower the ratio for flakier sites.
+    webProbeWindow: '15m',
+    webProbeMinSuccessRatio: 0.75,
+    webProbeFor: '5m',
+    // The database probe opens a ticket after failing this long; the runner
+    // alert points at it (a runner dies when the database is unreachable).
+    databaseProbeFor: '5m',
+
+    // ---- the host ---------------------------------------------------------
+    // Jobs whose targets on a host all being down means the host is down.
+    // Drop one if you do not run that exporter.
+    hostDownJobs: 'node|process|blackbox',
+    // How long every exporter must be unreachable before HostDown pages;
+    // shorter pages for reboots, longer leaves an outage unexplained.
+    hostDownFor: '5m',
+
+    // ---- collector and self-heal ------------------------------------------
+    // The textfile collector runs every minute; older than this means it
+    // stopped. Raise it if you run the collector less often.
+    collectorStalenessSeconds: 600,
+    // How far back the "collector missing" alert remembers that a host had
+    // a collector. A host counts while node_exporter's target exists (`up`
+    // has a sample, 0 or 1), so a host removed from the scrape config is
+    // forgotten at once; one whose collector series vanished longer ago than
+    // this, and that runs no service process either, is forgotten too.
+    collectorMemory: '1d',
+    // Window in which a self-heal restart opens a ticket.
+    selfHealWindow: '1h',
+
+    // ---- runbooks and dashboards ------------------------------------------
+    // Every alert gets runbook_url = runbookBaseUrl + <alertname> + '.md'
+    // (alerts/add-runbook-links.libsonnet). Point it at where
+    // monitoring/runbooks/ is published; keep the trailing slash.
+    runbookBaseUrl: 'https://runbooks.example.org/',
+    dashboardUid: 'listhost-overview',
+    dashboardTitle: 'Listhost / Overview',
+    dashboardTags: ['listhost'],
+    dashboardRefresh: '1m',
+
+    // ---- services -----------------------------------------------------------
+    // One entry per kind of service in the fleet (Mailman now, Postfix
+    // later). Rules are generated per entry, never per host: each rule
+    // selects by labels and compares against what every host exports about
+    // itself. Fields not given come from serviceDefaults below.
+    services: [
+      {
+        kind: 'mailman3',
+        alertPrefix: 'Mailman',
+        metricPrefix: 'mailman',
+        pagingQueues: ['out', 'retry'],
+        ticketQueues: ['shunt', 'bad'],
+        webProbeSelector: 'probe="web"',
+        databaseProbeSelector: 'probe="database"',
+      },
+    ],
+
+    serviceDefaults: {
+      // For people: the service kind ('mailman3', 'postfix').
+      kind: null,
+      // Alert names start with alertPrefix; metrics with metricPrefix.
+      alertPrefix: error 'service needs alertPrefix',
+      metricPrefix: error 'service needs metricPrefix',
+      // process-exporter groups of the workers checked one by one, and the
+      // group of the supervisor (null: the service has none).
+      runnerGroupRegex: self.metricPrefix + '-runner-.+',
+      masterGroup: self.metricPrefix + '-master',
+      // What each host exports about itself: processes expected per group.
+      expectedProcessesMetric: self.metricPrefix + '_runner_expected_processes',
+      // A dead worker pages after this; keep it short enough that a crash
+      // pages within 5 minutes.
+      runnerDownFor: '2m',
+      // Queues whose oldest-message age pages (delivery stops), and queues
+      // where any message opens a ticket (failed messages wait for a human).
+      pagingQueues: [],
+      ticketQueues: [],
+      // Oldest-message age: a paging queue pages when older than the
+      // warning age AND still getting older (not draining), or when older
+      // than the critical age at all; other queues open a ticket above the
+      // warning age. Raise them if deliveries are normally slow.
+      queueAgeWarningSeconds: 900,
+      queueAgeCriticalSeconds: 1800,
+      queueStalledFor: '2m',
+      queueOldFor: '10m',
+      // A queue above this many messages for queueLargeFor opens a ticket. A
+      // big posting drains within the hour and stays silent.
+      queueMessagesWarning: 1000,
+      queueLargeFor: '1h',
+      // Window of the net drain rate behind the drain-time recording rule.
+      queueDrainWindow: '15m',
+      // Blackbox label matchers of this service's probes (null: no probe).
+      // Two services that both have a web front end need distinct labels
+      // (e.g. probe="postfixadmin-web"), or both alerts select both probes.
+      webProbeSelector: null,
+      databaseProbeSelector: null,
+    },
+  },
+}
