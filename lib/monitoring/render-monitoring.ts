@@ -13,6 +13,7 @@ import { evaluateMixin, mixinDirectory } from './evaluate-mixin';
 import { mixinConfig, type MixinConfig } from './mixin-config';
 import { renderRunbooks, type AlertSummary } from './runbooks';
 import { renderScrapeConfig } from './scrape-config';
+import { renderIcinga2 } from '../render/icinga2';
 
 /** Name of the resolved `_config` written beside the copied mixin. */
 export const MIXIN_CONFIG_FILE = 'listhost-config.json';
@@ -81,6 +82,7 @@ export async function renderMonitoring(hosts: readonly HostModel[], monitoring: 
   files['prometheus/scrape.yml'] = renderScrapeConfig(hosts);
   files['alertmanager/alertmanager.yml'] = renderAlertmanager(monitoring.alerting, hosts);
   for (const [name, json] of Object.entries(mixin.dashboards)) files[`grafana/${name}`] = json;
+  for (const [name, conf] of Object.entries(renderIcinga2(hosts))) files[`icinga2/${name}`] = conf;
   const runbooks = renderRunbooks(alertSummaries(mixin.rulesYaml), hosts, monitoring.runbookBaseUrl);
   for (const [name, page] of Object.entries(runbooks)) files[`runbooks/${name}`] = page;
   for (const [path, content] of readMixinSources()) files[`mixin/${path}`] = content;

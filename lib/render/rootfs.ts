@@ -14,6 +14,16 @@ export const APPLY_SCRIPT = `${LISTHOST_LIBEXEC}/apply`;
 /** Extra files other renderers contribute (the Icinga queue plugin). */
 export type RootfsContributor = (host: HostModel) => RootfsFile[];
 
+/**
+ * The Icinga agent runs plugins as `nagios`; the queue directories belong to
+ * the service's users (Debian's mailman3: 0770 list:list), so the agent
+ * joins their groups or every queue check would be UNKNOWN.
+ */
+function agentGroups(host: HostModel): string {
+  const users = [...new Set(host.service.processGroups.map((group) => group.user))].filter((user) => user !== 'root').sort();
+  return users.map((user) => `if id nagios >/dev/null 2>&1; then usermod -a -G ${shq(user)} nagios; fi\n`).join('');
+}
+
 export function renderApplyScript(host: HostModel, files: readonly RootfsFile[]): string {
   const installs = files
     .map((file) => `install -D -m ${file.mode.toString(8).padStart(4, '0')} -- "$stage"${shq(file.path)} ${shq(file.path)}`)
@@ -28,7 +38,7 @@ ${generatedHeader('#', `installs the files cdktf-listhost provisions on ${host.f
 set -eu
 stage=\${1:?usage: apply STAGING_DIR}
 ${installs}
-systemctl daemon-reload
+${agentGroups(host)}systemctl daemon-reload
 systemctl enable --now -- ${timers}
 systemctl restart -- prometheus-process-exporter.service
 ${shq(PREPARE_RESTORE_VOLUME)}

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { serializeMixin, type RenderedMixin } from '../../lib/monitoring/evaluate-mixin';
 import { MIXIN_CONFIG_FILE } from '../../lib/monitoring/render-monitoring';
 import { run } from '../helpers/run';
+import { IcingaInstance } from '../icinga2/icinga';
 import { synthExample } from '../helpers/synth';
 
 describe('monitoring artifacts of the example', () => {
@@ -44,6 +45,19 @@ describe('monitoring artifacts of the example', () => {
     assert.equal(route('severity=critical', 'alertname=MailmanRunnerDown', 'instance=lists1001.example.org'), 'oncall-pager');
     assert.equal(route('severity=warning', 'alertname=MailmanQueueLarge', 'instance=lists1001.example.org'), 'sre-tickets');
     assert.match(route('severity=critical', 'list_visible=true', 'alertname=MailmanQueueStalled'), /list-admins.*oncall-pager|oncall-pager.*list-admins/);
+  });
+
+  it('icinga2/*.conf loads in icinga2 daemon -C (agents under a master zone)', () => {
+    const files: Record<string, string> = {};
+    for (const name of readdirSync(join(monitoring, 'icinga2'))) files[name] = readFileSync(join(monitoring, 'icinga2', name), 'utf8');
+    assert.ok(Object.keys(files).length >= 3);
+    const instance = new IcingaInstance(join(scratch, 'icinga2'), { ZoneName: 'master' });
+    instance.write(files, 'object Endpoint "master" { }\nobject Zone "master" { endpoints = [ "master" ] }\n');
+    const result = instance.validate();
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const services = instance.objects().filter((o) => o.type === 'Service');
+    const procs = services.filter((o) => o.name.includes('procs-mailman-runner-'));
+    assert.equal(procs.length, 26, 'one check per runner per host, never a total count');
   });
 
   it('the copied mixin reproduces rules.yml and the dashboards with the jsonnet CLI', () => {
