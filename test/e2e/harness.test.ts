@@ -248,7 +248,8 @@ describe('e2e harness on a real Mailman 3.3.8', { skip }, () => {
     // this instance alone: exactly rest 3, every other runner 1, master 1
     for (const r of MAILMAN_DEFAULT_RUNNERS) {
       const mine = hostMatches(new RegExp(mailmanRunnerRegex(r))).filter((p) => oursAll.has(p));
-      assert.deepEqual(mine, ours.get(r), `regex for ${r} selects exactly this instance's ${r} processes`);
+      const numeric = (pids: readonly number[] = []) => [...pids].sort((a, b) => a - b);
+      assert.deepEqual(numeric(mine), numeric(ours.get(r)), `regex for ${r} selects exactly this instance's ${r} processes`);
     }
     assert.deepEqual(
       hostMatches(new RegExp(MAILMAN_MASTER_REGEX)).filter((p) => oursAll.has(p)),
