@@ -8,6 +8,7 @@ import { addCustomSynthesis, nullProvider, TerraformStack, type ISynthesisSessio
 import { propErrors } from '../errors';
 import type { HostModel } from '../model/types';
 import type { MonitoringProps } from '../monitoring/alerting-props';
+import { checkAlertingProps } from '../monitoring/alertmanager';
 import { declareSshVariables, HostProvisioning, type SshVariables } from '../provision/host-provisioning';
 import { renderRootfs } from '../render/rootfs';
 import type { RootfsFile } from '../render/shell';
@@ -51,6 +52,8 @@ export class ListhostStack extends TerraformStack {
     if (!props.monitoring.alerting?.pager || !props.monitoring.alerting?.tickets) {
       throw propErrors.required(where, 'monitoring.alerting', '{ pager, tickets }: critical alerts page, warnings open tickets');
     }
+    // Receivers are checked now, not when the stack is rendered, so a bad one fails at construction.
+    checkAlertingProps(props.monitoring.alerting);
     this.monitoring = props.monitoring;
     new nullProvider.NullProvider(this, 'null');
     addCustomSynthesis(this, { onSynthesize: (session) => this.writeArtifacts(session) });
