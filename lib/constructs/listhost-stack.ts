@@ -4,7 +4,8 @@
  * stack's artifacts (evaluated once per stack, not per host).
  */
 import type { Construct, IConstruct } from 'constructs';
-import { addCustomSynthesis, nullProvider, TerraformStack, type ISynthesisSession } from '../cdktf';
+import { Annotations, addCustomSynthesis, nullProvider, TerraformStack, type ISynthesisSession } from '../cdktf';
+import { policyValidation } from '../policy/synth-validation';
 import { propErrors } from '../errors';
 import type { HostModel } from '../model/types';
 import type { MonitoringProps } from '../monitoring/alerting-props';
@@ -57,6 +58,18 @@ export class ListhostStack extends TerraformStack {
     this.monitoring = props.monitoring;
     new nullProvider.NullProvider(this, 'null');
     addCustomSynthesis(this, { onSynthesize: (session) => this.writeArtifacts(session) });
+    // The policy rules of `listhost lint`, over what is about to be written:
+    // errors fail the synth with rule ID, construct path and fix; warnings
+    // become annotations. Platform uniformity spans every stack of the app.
+    this.node.addValidation(policyValidation(
+      () => this.artifacts && {
+        stack: this.node.id,
+        hosts: [...this.hostsByFqdn.values()].map((host) => ({ model: host.model, constructPath: host.node.path })),
+        artifacts: this.artifacts,
+        appHosts: this.node.root.node.findAll().filter((node): node is ListhostStack => node instanceof ListhostStack).flatMap((stack) => stack.hosts),
+      },
+      (constructPath, message) => Annotations.of([...this.hostsByFqdn.values()].find((host) => host.node.path === constructPath) ?? this).addWarning(message),
+    ));
   }
 
   /** Hosts in declaration order. */

@@ -1,0 +1,118 @@
+/**
+ * LH007: every queue has a count alert and an age alert in rules.yml, the
+ * paging queues (Mailman's `out` and `retry`) have a critical age alert,
+ * and a dead queue collector is alerted on. 2023: the out queue grew to 4k
+ * messages over two days, unmonitored.
+ */
+import { mailmanRelease, PAGING_QUEUES } from '../../model/mailman-catalogue';
+import { queueMetricNames } from '../../render/queue-collector';
+import { alertsReading, type PrometheusRule } from '../artifacts/prometheus-rules';
+import { comparedWithNumber, keepsLabel } from '../artifacts/promql';
+import { fromViolations, modelLocation, type RuleImplementation, type Violation } from '../types';
+import { coverageLocation, JOB, matchingUses, prometheusFor, violation } from './support';
+
+function perQueue(rule: PrometheusRule, metric: string, labels: Readonly<Record<string, string>>) {
+  return matchingUses(rule, [metric], labels).filter((use) => keepsLabel(use, 'queue'));
+}
+
+/** Whether a count alert fires on any message at all (`> 0`, `>= 1`, `!= 0`). */
+function firesOnAnyMessage(rule: PrometheusRule, metric: string, labels: Readonly<Record<string, string>>): boolean {
+  return perQueue(rule, metric, labels).some((use) => {
+    const c = comparedWithNumber(use);
+    return c !== undefined && ((c.op === '>' && c.value === 0) || (c.op === '>=' && c.value === 1) || (c.op === '!=' && c.value === 0));
+  });
+}
+
+export const QueueAlerts: RuleImplementation = {
+  checkHost(host, ctx) {
+    const { model } = host;
+    const violations: Violation[] = [];
+    const isMailman = model.service.kind === 'mailman3';
+    // The model itself: every queue of the release is watched, and out/retry page.
+    if (isMailman) {
+      const release = mailmanRelease(model.service.version);
+      const names = new Set(model.service.queues.map((q) => q.name));
+      for (const queue of release?.queues ?? []) {
+        if (!names.has(queue)) {
+          violations.push(violation(`queue:${queue}:model`, `${model.fqdn}: Mailman's ${queue} queue is not in the model, so nothing watches it`, modelLocation(host, '/service/queues')));
+        }
+      }
+      model.service.queues.forEach((queue, i) => {
+        if (PAGING_QUEUES.includes(queue.name) && !queue.pagesOnAge) {
+          violations.push(
+            violation(
+              `queue:${queue.name}:pagesOnAge`,
+              `${model.fqdn}: queue ${queue.name} must page on the age of its oldest message (mail is not leaving), but pagesOnAge is false`,
+              modelLocation(host, `/service/queues/${i}/pagesOnAge`),
+            ),
+          );
+        }
+      });
+    }
+
+    const access = prometheusFor(host, ctx, 'its queues');
+    if (!access.ok) {
+      if (access.result.status === 'non-compliant') return fromViolations([...violations, ...access.result.violations]);
+      return violations.length > 0 ? fromViolations(violations) : access.result;
+    }
+    const file = access.value;
+    const names = queueMetricNames(model.service.metricPrefix);
+    const countAlerts = alertsReading(file, [names.messages]);
+    const ageAlerts = alertsReading(file, [names.oldestAge]);
+
+    model.service.queues.forEach((queue, i) => {
+      const labels = { job: JOB.node, instance: model.fqdn, queue: queue.name };
+      const related = [modelLocation(host, `/service/queues/${i}`)];
+      const counts = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).length > 0);
+      const ages = ageAlerts.filter((rule) => perQueue(rule, names.oldestAge, labels).length > 0);
+      if (counts.length === 0) {
+        violations.push(
+          violation(
+            `queue:${queue.name}:count`,
+            `${model.fqdn}: no alert in ${file.file} watches the message count of queue ${queue.name} (${names.messages}{queue="${queue.name}"}, kept per queue)`,
+            coverageLocation(file, countAlerts),
+            related,
+          ),
+        );
+      }
+      const anyMessage = queue.ticketWhenNonEmpty && counts.some((rule) => firesOnAnyMessage(rule, names.messages, labels));
+      if (ages.length === 0 && !anyMessage) {
+        violations.push(
+          violation(
+            `queue:${queue.name}:age`,
+            `${model.fqdn}: no alert in ${file.file} watches the age of the oldest message in queue ${queue.name} (${names.oldestAge}{queue="${queue.name}"})`,
+            coverageLocation(file, ageAlerts),
+            related,
+          ),
+        );
+      }
+      const pages = queue.pagesOnAge || (isMailman && PAGING_QUEUES.includes(queue.name));
+      if (pages && !ages.some((rule) => rule.labels.severity === 'critical')) {
+        violations.push(
+          violation(
+            `queue:${queue.name}:page`,
+            `${model.fqdn}: no critical alert pages on the age of queue ${queue.name}` +
+              (ages.length > 0 ? ` (${ages.map((r) => `${r.name}: ${r.labels.severity ?? 'no severity'}`).join(', ')})` : '') +
+              '; mail that stops leaving must page',
+            coverageLocation(file, ages.length > 0 ? ages : ageAlerts),
+            related,
+          ),
+        );
+      }
+    });
+
+    const collectorAlerts = alertsReading(file, [names.lastSuccess]).filter(
+      (rule) => matchingUses(rule, [names.lastSuccess], { job: JOB.node, instance: model.fqdn }).length > 0,
+    );
+    if (collectorAlerts.length === 0) {
+      violations.push(
+        violation(
+          'collector',
+          `${model.fqdn}: no alert in ${file.file} reads ${names.lastSuccess}, so a dead queue collector freezes every queue alert unnoticed`,
+          { file: file.file, line: 1 },
+        ),
+      );
+    }
+    return fromViolations(violations);
+  },
+};

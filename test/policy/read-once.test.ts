@@ -1,0 +1,34 @@
+/**
+ * The lint's cost structure (the benchmark in bench-lint.ts measures it):
+ * every file is read once, host.json and cdk.tf.json parsed once each,
+ * shared artifacts (rules.yml, the Icinga configuration) parsed once per
+ * stack however many hosts and rules use them.
+ */
+import { strict as assert } from 'node:assert';
+import { after, describe, it } from 'node:test';
+import { runRules, createContext } from '../../lib/policy/engine';
+import { loadLintInput } from '../../lib/policy/load';
+import { cleanup } from '../cli/helpers';
+import { writeFleet } from './fleet-fixture';
+
+describe('lint reads and parses each file once', () => {
+  const dirs: string[] = [];
+  after(() => cleanup(...dirs));
+
+  it('for a 12-host cdktf.out', async () => {
+    const fleet = await writeFleet(12);
+    dirs.push(fleet.dir);
+    const input = loadLintInput(fleet.dir);
+    assert.equal(input.stats.filesRead, fleet.files, 'each file read exactly once');
+    assert.equal(input.stats.jsonParsed, 12 + 1 + 1, 'host.json per host, cdk.tf.json, manifest.json');
+    const stack = input.stacks[0];
+    const rules = stack.index.prometheus();
+    const icinga = stack.index.icinga();
+    const ctx = createContext(input);
+    const runs = runRules(ctx);
+    assert.ok(runs.length > 12 * 15);
+    assert.equal(stack.index.prometheus(), rules, 'rules.yml parsed once for every host and rule');
+    assert.equal(stack.index.icinga(), icinga, 'the Icinga configuration parsed once');
+    assert.deepEqual(runs.filter((r) => r.result.status === 'non-compliant').map((r) => r.rule.id), []);
+  });
+});
