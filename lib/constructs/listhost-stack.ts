@@ -12,7 +12,6 @@ import type { MonitoringProps } from '../monitoring/alerting-props';
 import { checkAlertingProps } from '../monitoring/alertmanager';
 import { declareSshVariables, HostProvisioning, type SshVariables } from '../provision/host-provisioning';
 import { renderRootfs } from '../render/rootfs';
-import type { RootfsFile } from '../render/shell';
 import { renderStackArtifacts, type StackArtifacts } from '../synth/stack-artifacts';
 import { writeStackArtifacts } from '../synth/writer';
 import { checkUrl } from './prop-checks';
@@ -25,6 +24,23 @@ export interface ListhostStackProps {
 
 const LISTHOST_STACK = Symbol.for('cdktf-listhost.ListhostStack');
 
+/**
+ * Every host of an app (by its root), for the policy's platform uniformity:
+ * found once, not once per stack (a walk of the whole tree per stack was
+ * quadratic: 2.6 s of a 10,000-host synth in 100 stacks). Dropped whenever
+ * a host is registered.
+ */
+const appHostsByRoot = new WeakMap<IConstruct, HostModel[]>();
+
+function appHosts(root: IConstruct): HostModel[] {
+  let hosts = appHostsByRoot.get(root);
+  if (hosts === undefined) {
+    hosts = root.node.findAll().filter((node): node is ListhostStack => node instanceof ListhostStack).flatMap((stack) => stack.hosts);
+    appHostsByRoot.set(root, hosts);
+  }
+  return hosts;
+}
+
 export class ListhostStack extends TerraformStack {
   /** The stack a construct is declared in; hosts must be inside a ListhostStack. */
   static override of(construct: IConstruct): ListhostStack {
@@ -36,7 +52,6 @@ export class ListhostStack extends TerraformStack {
 
   public readonly monitoring: MonitoringProps;
   private readonly hostsByFqdn = new Map<string, ServiceHost>();
-  private readonly rootfsByFqdn = new Map<string, readonly RootfsFile[]>();
   private ssh?: SshVariables;
   private artifacts?: StackArtifacts;
 
@@ -66,7 +81,7 @@ export class ListhostStack extends TerraformStack {
         stack: this.node.id,
         hosts: [...this.hostsByFqdn.values()].map((host) => ({ model: host.model, constructPath: host.node.path })),
         artifacts: this.artifacts,
-        appHosts: this.node.root.node.findAll().filter((node): node is ListhostStack => node instanceof ListhostStack).flatMap((stack) => stack.hosts),
+        appHosts: appHosts(this.node.root),
       },
       (constructPath, message) => Annotations.of([...this.hostsByFqdn.values()].find((host) => host.node.path === constructPath) ?? this).addWarning(message),
     ));
@@ -85,20 +100,24 @@ export class ListhostStack extends TerraformStack {
       throw propErrors.conflict(host.node.path, 'fqdn', model.fqdn, `is already declared by ${other.node.path}; each host is declared once per stack`);
     }
     this.hostsByFqdn.set(model.fqdn, host);
+    appHostsByRoot.delete(this.node.root);
     this.ssh ??= declareSshVariables(this);
+    // Hashed here for the triggers, not kept: the writer renders them again
+    // (pure renderers, same bytes), which costs less than holding every
+    // host's files through the synth (docs/PERFORMANCE.md).
     const files = renderRootfs(model, rootfsContributors);
-    this.rootfsByFqdn.set(model.fqdn, files);
     new HostProvisioning(host, 'Provisioning', { host: model, files, ssh: this.ssh });
     this.artifacts = undefined;
   }
 
   /**
-   * Renders the stack's artifacts; the jsonnet mixin is evaluated here, once
-   * for the stack. `synthesize(app)` calls it for every stack before `app.synth()`.
+   * Prepares the stack's artifacts: validates the host models and evaluates
+   * the jsonnet mixin here (once per distinct config, shared by stacks); the
+   * files are rendered when the synth reads them, one stack at a time.
+   * `synthesize(app)` calls it for every stack before `app.synth()`.
    */
   async prepare(): Promise<void> {
-    const hosts = this.hosts.map((model) => ({ model, rootfs: this.rootfsByFqdn.get(model.fqdn) ?? [] }));
-    this.artifacts = await renderStackArtifacts(hosts, this.monitoring);
+    this.artifacts = await renderStackArtifacts(this.hosts.map((model) => ({ model })), this.monitoring);
   }
 
   private writeArtifacts(session: ISynthesisSession): void {

@@ -47,10 +47,37 @@ export interface RenderedMixin {
   readonly dashboards: Record<string, unknown>;
 }
 
-/** Evaluates the mixin with these `_config` overrides (see mixinConfig) and serializes it. */
-export async function evaluateMixin(config: object): Promise<MixinOutput> {
+/**
+ * Evaluations by `_config` (its JSON text), so stacks with the same config
+ * (a fleet split into stacks of one service, the usual case) share one:
+ * an evaluation costs about 0.35 s whatever the number of hosts
+ * (docs/PERFORMANCE.md). The output is a pure function of the config and
+ * the mixin sources. Bounded; a failed evaluation is not kept.
+ */
+const evaluations = new Map<string, Promise<MixinOutput>>();
+const MAX_CACHED_EVALUATIONS = 16;
+
+/**
+ * Evaluates the mixin with these `_config` overrides (see mixinConfig) and
+ * serializes it. The evaluation runs on libjsonnet's worker thread: start
+ * it, do other work, then await it.
+ */
+export function evaluateMixin(config: object): Promise<MixinOutput> {
+  const tla = JSON.stringify(config);
+  let evaluation = evaluations.get(tla);
+  if (evaluation === undefined) {
+    evaluation = evaluateUncached(tla);
+    evaluations.set(tla, evaluation);
+    if (evaluations.size > MAX_CACHED_EVALUATIONS) evaluations.delete(evaluations.keys().next().value!);
+    evaluation.catch(() => evaluations.delete(tla));
+  }
+  // Each caller gets its own dashboards record; the strings are immutable.
+  return evaluation.then((out) => ({ rulesYaml: out.rulesYaml, dashboards: { ...out.dashboards } }));
+}
+
+async function evaluateUncached(tla: string): Promise<MixinOutput> {
   const json = await new Jsonnet()
-    .tlaCode('config', JSON.stringify(config))
+    .tlaCode('config', tla)
     .addJpath(mixinDirectory)
     .evaluateFile(path.join(mixinDirectory, 'render.jsonnet'));
   return serializeMixin(JSON.parse(json) as RenderedMixin);

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import type { HostModel } from '../model/types';
 import type { MonitoringProps } from './alerting-props';
 import { renderAlertmanager } from './alertmanager';
-import { evaluateMixin, mixinDirectory } from './evaluate-mixin';
+import { evaluateMixin, mixinDirectory, type MixinOutput } from './evaluate-mixin';
 import { mixinConfig, type MixinConfig } from './mixin-config';
 import { renderRunbooks, type AlertSummary } from './runbooks';
 import { renderScrapeConfig } from './scrape-config';
@@ -40,8 +40,26 @@ interface RuleFile {
   readonly groups: ReadonlyArray<{ readonly rules: ReadonlyArray<Record<string, unknown>> }>;
 }
 
+/**
+ * Summaries by rules.yml text: stacks that share a mixin evaluation share
+ * its rules.yml, and parsing it back was a quarter of rendering a 100-host
+ * stack's monitoring (docs/PERFORMANCE.md). Bounded.
+ */
+const summariesByRules = new Map<string, readonly AlertSummary[]>();
+const MAX_CACHED_SUMMARIES = 16;
+
 /** The alerting rules of a generated rules.yml, for the runbooks. */
 export function alertSummaries(rulesYaml: string): AlertSummary[] {
+  let summaries = summariesByRules.get(rulesYaml);
+  if (summaries === undefined) {
+    summaries = parseAlertSummaries(rulesYaml);
+    if (summariesByRules.size >= MAX_CACHED_SUMMARIES) summariesByRules.delete(summariesByRules.keys().next().value!);
+    summariesByRules.set(rulesYaml, summaries);
+  }
+  return summaries.map((summary) => ({ ...summary }));
+}
+
+function parseAlertSummaries(rulesYaml: string): AlertSummary[] {
   const ruleFile = parse(rulesYaml) as RuleFile;
   return ruleFile.groups.flatMap((group) => group.rules)
     .filter((rule) => typeof rule.alert === 'string')
@@ -74,19 +92,58 @@ Or import \`mixin.libsonnet\` in a mixin of your own and override \`_config\`.
 `;
 }
 
-export async function renderMonitoring(hosts: readonly HostModel[], monitoring: MonitoringProps): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
+/**
+ * What a stack's monitoring needs before synthesis: the mixin's `_config`
+ * and evaluation (asynchronous, on libjsonnet's thread), and the small
+ * artifacts whose renderers check the alerting props against the hosts.
+ */
+export interface PreparedMonitoring {
+  readonly hosts: readonly HostModel[];
+  readonly monitoring: MonitoringProps;
+  readonly config: MixinConfig;
+  readonly mixin: MixinOutput;
+  readonly scrape: string;
+  readonly alertmanager: string;
+}
+
+export async function prepareMonitoring(hosts: readonly HostModel[], monitoring: MonitoringProps): Promise<PreparedMonitoring> {
   const config: MixinConfig = mixinConfig(hosts, { runbookBaseUrl: monitoring.runbookBaseUrl });
-  const mixin = await evaluateMixin(config);
+  // The jsonnet evaluation runs on a worker thread while the renderers that do not need it run here.
+  const evaluation = evaluateMixin(config);
+  let scrape: string, alertmanager: string;
+  try {
+    scrape = renderScrapeConfig(hosts);
+    alertmanager = renderAlertmanager(monitoring.alerting, hosts);
+  } catch (error) {
+    await evaluation; // a failed evaluation is reported first, as when it ran before these renderers
+    throw error;
+  }
+  return { hosts, monitoring, config, mixin: await evaluation, scrape, alertmanager };
+}
+
+/**
+ * The rest, synchronously: Icinga 2 and the runbooks (with the host files,
+ * most of a large stack's bytes), so a stack's files can be rendered when
+ * they are written rather than all stacks' files held at once.
+ */
+export function renderPreparedMonitoring(prepared: PreparedMonitoring): Record<string, string> {
+  const { hosts, monitoring, config, mixin } = prepared;
+  const files: Record<string, string> = {};
+  const icinga2 = renderIcinga2(hosts);
   files['prometheus/rules.yml'] = mixin.rulesYaml;
-  files['prometheus/scrape.yml'] = renderScrapeConfig(hosts);
-  files['alertmanager/alertmanager.yml'] = renderAlertmanager(monitoring.alerting, hosts);
+  files['prometheus/scrape.yml'] = prepared.scrape;
+  files['alertmanager/alertmanager.yml'] = prepared.alertmanager;
   for (const [name, json] of Object.entries(mixin.dashboards)) files[`grafana/${name}`] = json;
-  for (const [name, conf] of Object.entries(renderIcinga2(hosts))) files[`icinga2/${name}`] = conf;
+  for (const [name, conf] of Object.entries(icinga2)) files[`icinga2/${name}`] = conf;
   const runbooks = renderRunbooks(alertSummaries(mixin.rulesYaml), hosts, monitoring.runbookBaseUrl);
   for (const [name, page] of Object.entries(runbooks)) files[`runbooks/${name}`] = page;
   for (const [path, content] of readMixinSources()) files[`mixin/${path}`] = content;
   files[`mixin/${MIXIN_CONFIG_FILE}`] = `${JSON.stringify(config, null, 2)}\n`;
   files['mixin/USAGE.md'] = mixinUsage();
   return files;
+}
+
+/** The stack's monitoring artifacts, paths relative to `monitoring/`. */
+export async function renderMonitoring(hosts: readonly HostModel[], monitoring: MonitoringProps): Promise<Record<string, string>> {
+  return renderPreparedMonitoring(await prepareMonitoring(hosts, monitoring));
 }

@@ -51,6 +51,22 @@ export interface HostProvisioningProps {
   readonly ssh: SshVariables;
 }
 
+/**
+ * The variables' token strings, made once per stack: every `stringValue`
+ * read makes a new token (with a captured stack trace), and both resolve to
+ * the same `${var.…}` reference.
+ */
+const sshTokens = new WeakMap<SshVariables, { readonly user: string; readonly privateKey: string }>();
+
+function sshTokenStrings(ssh: SshVariables): { readonly user: string; readonly privateKey: string } {
+  let tokens = sshTokens.get(ssh);
+  if (tokens === undefined) {
+    tokens = { user: ssh.user.stringValue, privateKey: ssh.privateKey.stringValue };
+    sshTokens.set(ssh, tokens);
+  }
+  return tokens;
+}
+
 export class HostProvisioning extends Construct {
   public readonly resource: nullResource.Resource;
 
@@ -60,13 +76,14 @@ export class HostProvisioning extends Construct {
     const triggers: Record<string, string> = {};
     for (const file of files) triggers[file.path] = sha256(`${file.mode}\n${file.content}`);
     const staging = stagingDirectory(host);
+    const sshValues = sshTokenStrings(ssh);
     this.resource = new nullResource.Resource(this, 'resource', {
       triggers,
       connection: {
         type: 'ssh',
         host: host.fqdn,
-        user: ssh.user.stringValue,
-        privateKey: ssh.privateKey.stringValue,
+        user: sshValues.user,
+        privateKey: sshValues.privateKey,
       },
       provisioners: [
         { type: 'remote-exec', inline: [`rm -rf -- ${shq(staging)} && mkdir -p -- ${shq(staging)}`] },

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { StackArtifacts } from './stack-artifacts';
+import { releaseStackArtifacts, type StackArtifacts } from './stack-artifacts';
 
 /** Top-level directories the library owns inside a stack directory. */
 export const OWNED_DIRECTORIES = ['hosts', 'monitoring'] as const;
@@ -13,9 +13,18 @@ export const OWNED_DIRECTORIES = ['hosts', 'monitoring'] as const;
 export function writeStackArtifacts(stackDirectory: string, artifacts: StackArtifacts): void {
   const staging = join(stackDirectory, `.listhost-staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
+  // One mkdir per directory, parents first, not a recursive mkdir (and its EEXIST) per file.
+  mkdirSync(staging, { recursive: true });
+  const made = new Set<string>([staging]);
+  const makeDirectory = (directory: string): void => {
+    if (made.has(directory)) return;
+    makeDirectory(dirname(directory));
+    mkdirSync(directory);
+    made.add(directory);
+  };
   for (const [path, file] of artifacts) {
     const target = join(staging, path);
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirectory(dirname(target));
     writeFileSync(target, file.content);
     chmodSync(target, file.mode);
   }
@@ -28,4 +37,6 @@ export function writeStackArtifacts(stackDirectory: string, artifacts: StackArti
     rmSync(old, { recursive: true, force: true });
   }
   rmSync(staging, { recursive: true, force: true });
+  // Written: the next stack's files need the memory (they are rendered again if read again).
+  releaseStackArtifacts(artifacts);
 }

@@ -28,7 +28,11 @@ export type IcingaStringContext = 'var' | 'attribute';
  * @throws if `s` contains a NUL character, which no Icinga string can carry
  *   into a command line.
  */
+/** Strings that need no escape in either context (most of them): quoted as they are. */
+const PLAIN = /^[^\\"$\x00-\x1f\x7f]*$/;
+
 export function icingaString(s: string, context: IcingaStringContext = 'var'): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   const chars = [...s];
   let out = '"';
   chars.forEach((ch, i) => {
@@ -74,6 +78,11 @@ export type IcingaValue =
   | { readonly [key: string]: IcingaValue | undefined };
 
 const INDENT = '  ';
+/** INDENT repeated, by depth. */
+const PADS: string[] = [];
+function pad(depth: number): string {
+  return (PADS[depth] ??= INDENT.repeat(depth));
+}
 
 /**
  * Writes `value` as an Icinga expression. Strings use `context` (see
@@ -82,30 +91,37 @@ const INDENT = '  ';
  * Dictionary entries whose value is `undefined` are left out.
  */
 export function icingaValue(value: IcingaValue, context: IcingaStringContext = 'var', depth = 0): string {
-  if (value instanceof IcingaExpression) return value.text;
-  if (value === null) return 'null';
   if (typeof value === 'string') return icingaString(value, context);
+  if (value === null) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`icingaValue: ${value} is not a finite number`);
     return String(value);
   }
-  const pad = INDENT.repeat(depth + 1);
-  const end = INDENT.repeat(depth);
+  if (value instanceof IcingaExpression) return value.text;
+  // Built by concatenation (no intermediate arrays): host objects are most of a large fleet's icinga2 output.
   if (Array.isArray(value)) {
     const items = value as readonly IcingaValue[];
     if (items.length === 0) return '[ ]';
     if (items.every((v) => typeof v !== 'object' || v === null || v instanceof IcingaExpression)) {
-      return `[ ${items.map((v) => icingaValue(v, context, depth)).join(', ')} ]`;
+      let out = '[ ';
+      for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ', ') + icingaValue(items[i], context, depth);
+      return out + ' ]';
     }
-    return `[\n${items.map((v) => pad + icingaValue(v, context, depth + 1)).join(',\n')}\n${end}]`;
+    const inner = pad(depth + 1);
+    let out = '[\n';
+    for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',\n') + inner + icingaValue(items[i], context, depth + 1);
+    return `${out}\n${pad(depth)}]`;
   }
-  const entries = Object.entries(value as { readonly [key: string]: IcingaValue | undefined }).filter(
-    (e): e is [string, IcingaValue] => e[1] !== undefined,
-  );
-  if (entries.length === 0) return '{ }';
-  const lines = entries.map(([k, v]) => `${pad}${icingaString(k, 'attribute')} = ${icingaValue(v, context, depth + 1)}`);
-  return `{\n${lines.join('\n')}\n${end}}`;
+  const record = value as { readonly [key: string]: IcingaValue | undefined };
+  const inner = pad(depth + 1);
+  let out = '';
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out += `${out === '' ? '' : '\n'}${inner}${icingaString(key, 'attribute')} = ${icingaValue(v, context, depth + 1)}`;
+  }
+  return out === '' ? '{ }' : `{\n${out}\n${pad(depth)}}`;
 }
 
 /** One `name = value` line of an object or template body (no indentation). */
