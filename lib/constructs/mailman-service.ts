@@ -115,6 +115,11 @@ export function mailmanServiceDefinition(construct: string, props: MailmanProps,
     role: 'master',
     cmdlineRegex: `^[^ ]+ ${escapeRegex(`${binDirectory}/master`)}( |$)`,
     user,
+    // The master forks each runner, and the child has the master's command
+    // line until it execs the runner script: process-exporter, which names a
+    // process once, would count a runner it first saw then in the master group
+    // for good (seen on 3.3.8: master 2, a runner 0). pgrep is not fooled.
+    countedBy: 'collector',
   };
   const queues: QueueProps[] = release.queues.map((name) => ({
     name,

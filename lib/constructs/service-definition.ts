@@ -5,7 +5,7 @@
  * runner) declares its own.
  */
 import { propErrors } from '../errors';
-import type { ProcessGroupModel, QueueModel, ServiceModel } from '../model/types';
+import type { ProcessCounter, ProcessGroupModel, QueueModel, ServiceModel } from '../model/types';
 import type { QueueThresholdProps } from './props';
 import { checkInteger, checkName, checkPath, checkServiceUnit, checkText } from './prop-checks';
 
@@ -37,6 +37,25 @@ export interface ProcessGroupProps {
    * @default 'critical'
    */
   readonly severity?: 'critical' | 'warning';
+  /**
+   * Who counts the group's live processes for the alerts.
+   *
+   * `'process-exporter'`: a process-exporter group (`namedprocess_namegroup_*`),
+   * right for workers that exec their own program.
+   *
+   * `'collector'`: the host's textfile collector counts it with `pgrep` every
+   * minute (`<metricPrefix>_process_group_live_processes{groupname}`), and
+   * process-exporter gets no group for it. Choose it for a supervisor whose
+   * forked workers carry its command line until they exec (Mailman's master):
+   * process-exporter assigns a process to a group once, when it first sees
+   * it, so a worker it first sees before the exec is counted in the
+   * supervisor's group for its whole life (a false "worker down" and a
+   * supervisor count of 2). `pgrep` reads the current command line every
+   * time, and process-exporter runs with `-recheck`, so the worker joins its
+   * own group after the exec.
+   * @default 'process-exporter'
+   */
+  readonly countedBy?: ProcessCounter;
 }
 
 /** A spool directory whose files are messages. */
@@ -84,9 +103,23 @@ export interface ServiceDefinitionProps {
    * @default '*'
    */
   readonly queueFileGlob?: string;
+  /**
+   * How deep below a queue directory message files are looked for (1: only
+   * the directory itself, as `find -maxdepth`). Postfix hashes its deferred
+   * queue into subdirectories (`hash_queue_names = deferred, defer`,
+   * `hash_queue_depth = 1`: `deferred/A/4C2F1D2E3A`), so a relay sets 2;
+   * with 1 its deferred mail would not be counted at all. Applies to every
+   * queue of the service (a queue without subdirectories is counted the same
+   * at any depth); directories are never counted as messages.
+   * @default 1
+   */
+  readonly queueFileMaxDepth?: number;
   /** @default - see QueueThresholdProps */
   readonly queueThresholds?: QueueThresholdProps;
 }
+
+/** Deepest queueFileMaxDepth accepted: a queue and three levels of hash subdirectories. */
+export const MAX_QUEUE_FILE_DEPTH = 4;
 
 export const DEFAULT_QUEUE_THRESHOLDS = { ageWarningSeconds: 900, ageCriticalSeconds: 1800, messagesWarning: 1000 } as const;
 
@@ -147,6 +180,10 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
     groupnames.add(group.groupname);
     const severity = group.severity ?? 'critical';
     if (severity !== 'critical' && severity !== 'warning') throw propErrors.invalid(construct, `${at}.severity`, severity, '"critical" or "warning"');
+    const countedBy = group.countedBy ?? 'process-exporter';
+    if (countedBy !== 'process-exporter' && countedBy !== 'collector') {
+      throw propErrors.invalid(construct, `${at}.countedBy`, countedBy, '"process-exporter" or "collector"');
+    }
     const cmdlineRegex = checkRegex(construct, `${at}.cmdlineRegex`, group.cmdlineRegex);
     return {
       groupname: group.groupname,
@@ -156,6 +193,7 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
       pgrepPattern: group.pgrepPattern === undefined ? cmdlineRegex : checkRegex(construct, `${at}.pgrepPattern`, group.pgrepPattern),
       user: checkName(construct, `${at}.user`, group.user),
       severity,
+      countedBy,
     };
   });
 
@@ -189,5 +227,6 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
     queues,
     queueFilePattern: props.queueFilePattern === undefined ? null : checkRegex(construct, p('queueFilePattern'), props.queueFilePattern),
     queueFileGlob: props.queueFileGlob ?? '*',
+    queueFileMaxDepth: checkInteger(construct, p('queueFileMaxDepth'), props.queueFileMaxDepth ?? 1, 1, MAX_QUEUE_FILE_DEPTH),
   };
 }

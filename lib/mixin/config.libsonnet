@@ -6,7 +6,7 @@
 // produce exactly these:
 //   - every series carries instance="<host fqdn>" (no port);
 //   - node_exporter (filesystems, textfile collector):   job="node"
-//   - process-exporter (runner and master groups):         job="process"
+//   - process-exporter (runner groups):                   job="process"
 //   - blackbox_exporter:                                   job="blackbox", and
 //       probe="web"       on the http_2xx probe of the host's web front end
 //                         (HostModel.webUrl),
@@ -124,6 +124,11 @@
         kind: 'mailman3',
         alertPrefix: 'Mailman',
         metricPrefix: 'mailman',
+        // The master forks each runner, which keeps the master's command
+        // line until it execs: process-exporter would count a runner it
+        // first saw then in the master group for good, so the collector
+        // counts the master (pgrep) and process-exporter has no master group.
+        masterCountedBy: 'collector',
         pagingQueues: ['out', 'retry'],
         ticketQueues: ['shunt', 'bad'],
         webProbeSelector: 'probe="web"',
@@ -141,8 +146,21 @@
       // group of the supervisor (null: the service has none).
       runnerGroupRegex: self.metricPrefix + '-runner-.+',
       masterGroup: self.metricPrefix + '-master',
-      // What each host exports about itself: processes expected per group.
+      // Who counts the supervisor: 'process-exporter' (the group
+      // masterGroup) or 'collector' (the host's textfile collector counts
+      // it with pgrep: liveProcessesMetric{groupname=masterGroup}).
+      // Use 'collector' for a supervisor whose forked workers carry its
+      // command line until they exec: process-exporter assigns a process to
+      // a group once, when it first sees it, so a worker seen before its
+      // exec would count as the supervisor for its whole life.
+      masterCountedBy: 'process-exporter',
+      // Worker groups the collector counts instead of process-exporter
+      // (regex over groupname; null: none). Disjoint from runnerGroupRegex.
+      collectorRunnerGroupRegex: null,
+      // What each host exports about itself: processes expected per group,
+      // and the live processes of the groups its collector counts.
       expectedProcessesMetric: self.metricPrefix + '_runner_expected_processes',
+      liveProcessesMetric: self.metricPrefix + '_process_group_live_processes',
       // A dead worker pages after this; keep it short enough that a crash
       // pages within 5 minutes.
       runnerDownFor: '2m',

@@ -59,7 +59,20 @@ export interface ProcessGroupModel {
   readonly user: string;
   /** `critical` pages a human; the contract says a dead runner does. */
   readonly severity: 'critical' | 'warning';
+  /**
+   * Who counts the group's live processes for the alerts: process-exporter
+   * (a `namedprocess_namegroup_*` group), or the host's textfile collector
+   * with `pgrep` (`<prefix>_process_group_live_processes{groupname}`). A
+   * supervisor whose forked workers carry its command line until they exec
+   * (Mailman's master) is counted by the collector: process-exporter names a
+   * process once, so a worker it first saw before the exec would count in
+   * the supervisor's group for its whole life.
+   */
+  readonly countedBy: ProcessCounter;
 }
+
+/** Who counts a process group's live processes (see ProcessGroupModel.countedBy). */
+export type ProcessCounter = 'process-exporter' | 'collector';
 
 /** A spool directory whose files are messages. */
 export interface QueueModel {
@@ -96,6 +109,11 @@ export interface ServiceModel {
   readonly queueFilePattern: string | null;
   /** Glob of the files that are messages in a queue directory. */
   readonly queueFileGlob: string;
+  /**
+   * How deep below each queue directory message files are found, as
+   * `find -maxdepth` (1: the directory only; Postfix's hashed deferred queue: 2).
+   */
+  readonly queueFileMaxDepth: number;
 }
 
 /** Restarts the service when a process group is short, at most once per interval. */

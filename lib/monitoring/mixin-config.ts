@@ -8,7 +8,7 @@
  * Per-host facts (which runners, how many processes) are not here: each host
  * exports them itself (CONTRACT.md section 3).
  */
-import type { HostModel } from '../model/types';
+import type { HostModel, ProcessCounter } from '../model/types';
 
 /** Label and values the blackbox scrape config must set (see lib/mixin/config.libsonnet). */
 export const PROBE_LABEL = 'probe';
@@ -37,7 +37,13 @@ export interface MixinServiceConfig {
   readonly metricPrefix: string;
   readonly runnerGroupRegex: string;
   readonly masterGroup: string | null;
+  /** Who counts the master group (ProcessGroupModel.countedBy); 'process-exporter' when there is none. */
+  readonly masterCountedBy: ProcessCounter;
+  /** The non-master groups the collector counts (null: none); disjoint from runnerGroupRegex. */
+  readonly collectorRunnerGroupRegex: string | null;
   readonly expectedProcessesMetric: string;
+  /** What the collector exports for the groups it counts (ProcessGroupModel.countedBy 'collector'). */
+  readonly liveProcessesMetric: string;
   readonly pagingQueues: readonly string[];
   readonly ticketQueues: readonly string[];
   readonly queueAgeWarningSeconds: number;
@@ -113,15 +119,16 @@ function camel(prefix: string): string {
 
 /**
  * A regex for the runner groups: `<common prefix>.+` when they share one that
- * does not also match the master group, else an alternation of the names.
+ * does not also match another group (`others`: the master, the groups counted
+ * the other way), else an alternation of the names.
  */
-function groupRegex(names: readonly string[], master: string | null): string {
+function groupRegex(names: readonly string[], others: readonly string[]): string {
   if (names.length === 0) return '$^';
   let prefix = names[0];
   for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
   const cut = Math.max(prefix.lastIndexOf('-'), prefix.lastIndexOf('_'));
   const stem = prefix.slice(0, cut + 1);
-  if (names.length > 1 && cut > 0 && (master === null || !master.startsWith(stem))) return `${stem}.+`;
+  if (names.length > 1 && cut > 0 && !others.some((o) => o.startsWith(stem))) return `${stem}.+`;
   return names.join('|');
 }
 
@@ -131,13 +138,20 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
   const master = agreed(hosts, 'the master process group (role "master")', (h) =>
     h.service.processGroups.filter((g) => g.role === 'master').map((g) => g.groupname)[0] ?? null,
   );
+  const masterCountedBy = agreed(hosts, 'service.processGroups[master].countedBy', (h): ProcessCounter =>
+    h.service.processGroups.find((g) => g.role === 'master')?.countedBy ?? 'process-exporter',
+  );
 
-  const runners = new Set<string>();
+  // Worker groups by who counts them; one group is counted the same way on every host.
+  const runners = new Map<string, { host: string; countedBy: ProcessCounter }>();
   const queues = new Map<string, { host: string; pagesOnAge: boolean; ticketWhenNonEmpty: boolean }>();
   for (const h of hosts) {
     for (const g of h.service.processGroups) {
       if (!NAME.test(g.groupname)) throw badNameError(h.fqdn, 'service.processGroups[].groupname', g.groupname, NAME);
-      if (g.role !== 'master') runners.add(g.groupname);
+      if (g.role === 'master') continue;
+      const seen = runners.get(g.groupname);
+      if (seen === undefined) runners.set(g.groupname, { host: h.fqdn, countedBy: g.countedBy });
+      else if (seen.countedBy !== g.countedBy) throw disagreementError(`service.processGroups[${g.groupname}].countedBy`, seen.host, seen.countedBy, h.fqdn, g.countedBy);
     }
     for (const q of h.service.queues) {
       if (!NAME.test(q.name)) throw badNameError(h.fqdn, 'service.queues[].name', q.name, NAME);
@@ -155,14 +169,21 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
   const threshold = (key: 'ageWarningSeconds' | 'ageCriticalSeconds' | 'messagesWarning', fallback: number) =>
     withQueues.length === 0 ? fallback : agreed(withQueues, `service.queues[].${key}`, (h) => queueThreshold(h, key) as number);
   const queueNames = [...queues.keys()].sort();
+  const runnersCountedBy = (by: ProcessCounter) => [...runners].filter(([, r]) => r.countedBy === by).map(([name]) => name).sort();
+  const exporterRunners = runnersCountedBy('process-exporter');
+  const collectorRunners = runnersCountedBy('collector');
+  const others = (names: readonly string[]) => (master === null ? names : [master, ...names]);
 
   return {
     kind,
     alertPrefix: camel(metricPrefix),
     metricPrefix,
-    runnerGroupRegex: groupRegex([...runners].sort(), master),
+    runnerGroupRegex: groupRegex(exporterRunners, others(collectorRunners)),
     masterGroup: master,
+    masterCountedBy,
+    collectorRunnerGroupRegex: collectorRunners.length === 0 ? null : groupRegex(collectorRunners, others(exporterRunners)),
     expectedProcessesMetric: `${metricPrefix}_runner_expected_processes`,
+    liveProcessesMetric: `${metricPrefix}_process_group_live_processes`,
     pagingQueues: queueNames.filter((n) => queues.get(n)!.pagesOnAge),
     ticketQueues: queueNames.filter((n) => queues.get(n)!.ticketWhenNonEmpty),
     queueAgeWarningSeconds: threshold('ageWarningSeconds', 900),

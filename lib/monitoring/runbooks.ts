@@ -8,7 +8,7 @@
 import type { HostModel } from '../model/types';
 import { categorize } from './runbooks/categories';
 import { factTables, hostClasses, hostNames, type Fact, type HostClass } from './runbooks/hosts';
-import { incidentSection } from './runbooks/incidents';
+import { GENERIC_NAMES, incidentSection, MAILMAN_NAMES } from './runbooks/incidents';
 import { block, table, untemplate } from './runbooks/markdown';
 import type { AlertSummary, Category, CategoryId, PageContext } from './runbooks/types';
 
@@ -70,7 +70,7 @@ function expressions(variants: readonly AlertSummary[]): string {
 function page(ctx: PageContext, category: Category, classes: readonly HostClass[], url: string): string {
   const section = category.render(ctx);
   const descriptions = [...new Set(ctx.variants.map((v) => untemplate(v.description)))];
-  const why = incidentSection(category.incidents);
+  const why = incidentSection(category.incidents, classes.some((c) => c.facts.mailmanCli !== null) ? MAILMAN_NAMES : GENERIC_NAMES);
   const related = ctx.seeAlso(...category.related);
   return [
     header(ctx.alert, ctx.variants, ctx.hosts, url),

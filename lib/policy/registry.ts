@@ -68,9 +68,12 @@ export const RULES: readonly RuleMeta[] = [
     rationale:
       '2023: the `out` runner died and stayed dead; a total count of 14 of 15 processes looked healthy. Each group must be checked on its own.',
     checks:
-      'monitoring/prometheus/rules.yml: for each process group, an alerting rule reading `namedprocess_namegroup_num_procs` for the group (job `process`) without ' +
+      'monitoring/prometheus/rules.yml: for each process group, an alerting rule reading the group\'s live count without ' +
       'aggregating `groupname` away, compared with the host\'s `<prefix>_runner_expected_processes` series for the group (or `< N` with N the expected count), ' +
-      'with severity `critical` for a critical group; and the host\'s rootfs `/etc/prometheus/process-exporter.yml` defines the group with the model\'s cmdline regex.',
+      'with severity `critical` for a critical group. The live count of a group process-exporter counts (`countedBy`) is `namedprocess_namegroup_num_procs` ' +
+      '(job `process`), and the host\'s rootfs `/etc/prometheus/process-exporter.yml` defines the group with the model\'s cmdline regex; that of a group the ' +
+      'collector counts (the Mailman master) is `<prefix>_process_group_live_processes` (job `node`), the host\'s rootfs collector script counts it with the ' +
+      'group\'s user and pgrep pattern, process-exporter.yml does not define it, and `/etc/default/prometheus-process-exporter` passes `-recheck`.',
     fix: 'Regenerate with `cdktf synth`; a hand-written rule must compare per `groupname` against the expected-processes series.',
     baselinable: true,
   },
@@ -82,9 +85,12 @@ export const RULES: readonly RuleMeta[] = [
     rationale: '2023: a check expecting the wrong count (`14:` for 15 processes) cannot see one dead runner.',
     checks:
       'host model: one group per runner of the Mailman release (3.3 adds `task`) plus the master; a runner expects a power of 2 (its instances), ' +
-      'the REST runner instances x (1 + workers) (at least 2), the master 1. The host\'s queue collector script (rootfs) exports ' +
+      'the REST runner instances x (1 + workers) (at least 2), the master 1 and counted by the collector (`countedBy: collector`: process-exporter would count ' +
+      'a runner it first saw before its exec as the master for good). The host\'s queue collector script (rootfs) exports ' +
       '`<prefix>_runner_expected_processes{groupname}` with exactly these counts.',
-    fix: 'Set `runners.<name>.instances` (a power of 2) and `restWorkers` on the MailingListHost and synthesize again; do not edit the collector by hand.',
+    fix:
+      'Set `runners.<name>.instances` (a power of 2) and `restWorkers` on the MailingListHost and synthesize again (MailingListHost has the collector count the master); ' +
+      'do not edit the collector by hand.',
     baselinable: true,
   },
   {

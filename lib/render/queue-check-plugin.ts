@@ -4,10 +4,13 @@
  * `/usr/lib/nagios/plugins/check_listhost_queue` on the list host and run by
  * the Icinga CheckCommand `listhost-queue`.
  *
- *   check_listhost_queue -d DIR -w AGE -c AGE [-W COUNT] [-C COUNT] [--pattern REGEX] [--glob GLOB]
+ *   check_listhost_queue -d DIR -w AGE -c AGE [-W COUNT] [-C COUNT] [--pattern REGEX] [--glob GLOB] [--max-depth N]
  *
  * Counts the messages in DIR (regular files whose name matches GLOB, default
- * the host's `service.queueFileGlob`) and finds the oldest one's age.
+ * the host's `service.queueFileGlob`, in DIR and down to N levels of
+ * subdirectories below it, default the host's `service.queueFileMaxDepth`:
+ * 1 is DIR only, 2 also Postfix's hashed `deferred/A/QUEUEID`) and finds the
+ * oldest one's age.
  * Mailman names queue files `<enqueue time>+<sha1 hex>.pck`, so the age comes
  * from the name: a file name matching REGEX (default the host's
  * `service.queueFilePattern`; empty: none) carries the enqueue time as its
@@ -33,17 +36,18 @@ export { QUEUE_PLUGIN_PATH };
 export function renderQueueCheckPlugin(host: HostModel): string {
   const what = `check_listhost_queue, the Icinga check of ${host.service.kind} queues on ${host.fqdn.replace(/[\r\n]/g, ' ')}`;
   return `#!/bin/bash
-${generatedHeader('#', what)}# Usage: check_listhost_queue -d DIR -w AGE -c AGE [-W COUNT] [-C COUNT] [--pattern REGEX] [--glob GLOB]
+${generatedHeader('#', what)}# Usage: check_listhost_queue -d DIR -w AGE -c AGE [-W COUNT] [-C COUNT] [--pattern REGEX] [--glob GLOB] [--max-depth N]
 set -u
 LC_ALL=C
 export LC_ALL
 
 readonly DEFAULT_PATTERN=${shq(host.service.queueFilePattern ?? '')}
 readonly DEFAULT_GLOB=${shq(host.service.queueFileGlob)}
+readonly DEFAULT_MAX_DEPTH=${host.service.queueFileMaxDepth}
 
 usage() {
   printf '%s\\n' \\
-    'Usage: check_listhost_queue -d DIR -w AGE -c AGE [-W COUNT] [-C COUNT] [--pattern REGEX] [--glob GLOB]' \\
+    'Usage: check_listhost_queue -d DIR -w AGE -c AGE [-W COUNT] [-C COUNT] [--pattern REGEX] [--glob GLOB] [--max-depth N]' \\
     '  -d DIR     queue directory' \\
     '  -w AGE     WARNING if the oldest message is older than AGE seconds' \\
     '  -c AGE     CRITICAL if the oldest message is older than AGE seconds' \\
@@ -52,7 +56,9 @@ usage() {
     '  --pattern REGEX  extended regex; a file name matching it starts with the enqueue' \\
     '             time in Unix seconds (fraction ignored); other files are aged by mtime;' \\
     "             empty: always mtime (default: $DEFAULT_PATTERN)" \\
-    "  --glob GLOB  regular files whose name matches GLOB are messages (default: $DEFAULT_GLOB)"
+    "  --glob GLOB  regular files whose name matches GLOB are messages (default: $DEFAULT_GLOB)" \\
+    '  --max-depth N  look for messages down to depth N, as find -maxdepth: 1 is DIR only,' \\
+    "             2 also its subdirectories (default: $DEFAULT_MAX_DEPTH)"
 }
 
 # One status line: no newlines, no '|' before the performance data.
@@ -69,14 +75,14 @@ is_count() {
   [ "\${#1}" -le 15 ]
 }
 
-dir='' warn_age='' crit_age='' warn_count='' crit_count='' pattern=$DEFAULT_PATTERN glob=$DEFAULT_GLOB
+dir='' warn_age='' crit_age='' warn_count='' crit_count='' pattern=$DEFAULT_PATTERN glob=$DEFAULT_GLOB max_depth=$DEFAULT_MAX_DEPTH
 while [ "$#" -gt 0 ]; do
   case $1 in
     -h | --help)
       usage
       exit 3
       ;;
-    -d | -w | -c | -W | -C | --pattern | --glob)
+    -d | -w | -c | -W | -C | --pattern | --glob | --max-depth)
       [ "$#" -ge 2 ] || unknown "option $1 needs a value"
       case $1 in
         -d) dir=$2 ;;
@@ -86,6 +92,7 @@ while [ "$#" -gt 0 ]; do
         -C) crit_count=$2 ;;
         --pattern) pattern=$2 ;;
         --glob) glob=$2 ;;
+        --max-depth) max_depth=$2 ;;
       esac
       shift 2
       ;;
@@ -95,6 +102,10 @@ while [ "$#" -gt 0 ]; do
       ;;
     --glob=*)
       glob=\${1#--glob=}
+      shift
+      ;;
+    --max-depth=*)
+      max_depth=\${1#--max-depth=}
       shift
       ;;
     *) unknown "unknown argument '$1' (see --help)" ;;
@@ -121,6 +132,10 @@ if [ -n "$pattern" ]; then
   [ "$?" -ne 2 ] || unknown "--pattern '$pattern' is not a valid extended regular expression"
 fi
 [ -n "$glob" ] || unknown '--glob is empty'
+case $max_depth in
+  [1-4]) ;;
+  *) unknown "--max-depth '$max_depth' is not a depth from 1 to 4" ;;
+esac
 
 name=\${dir%/}
 name=\${name##*/}
@@ -130,7 +145,14 @@ name=\${name##*/}
 
 printf -v now '%(%s)T' -1
 shopt -s nullglob dotglob
-files=("$dir"/*)
+# DIR/*, then DIR/*/* and so on down to the depth (only the stars are a pattern).
+files=()
+levels=''
+for ((depth = 1; depth <= max_depth; depth++)); do
+  levels="$levels/*"
+  # shellcheck disable=SC2206
+  files+=("$dir"$levels)
+done
 count=0
 oldest=''
 for path in "\${files[@]}"; do

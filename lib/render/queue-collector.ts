@@ -1,8 +1,10 @@
 /**
  * The queue textfile collector: counts the messages of every queue and the
  * age of the oldest one, and writes them with the host's expected process
- * counts for node_exporter's textfile collector, atomically (write to a
- * temporary file in the same directory, then rename).
+ * counts, and the live processes of the groups it counts itself
+ * (ProcessGroupModel.countedBy 'collector', with pgrep), for node_exporter's
+ * textfile collector, atomically (write to a temporary file in the same
+ * directory, then rename).
  *
  * The 2023 outage: the `out` queue grew for two days and its size was not
  * monitored at all. The age of the oldest message is the signal that tells a
@@ -25,7 +27,13 @@ export function queueMetricNames(prefix: string) {
     oldestAge: `${prefix}_queue_oldest_message_age_seconds`,
     lastSuccess: `${prefix}_queue_collector_last_success_timestamp_seconds`,
     expectedProcesses: `${prefix}_runner_expected_processes`,
+    liveProcesses: `${prefix}_process_group_live_processes`,
   };
+}
+
+/** The script's line that counts one collector-counted group: `count_group NAME USER PATTERN`. */
+export function countGroupCall(group: { readonly groupname: string; readonly user: string; readonly pgrepPattern: string }): string {
+  return `count_group ${shq(group.groupname)} ${shq(group.user)} ${shq(group.pgrepPattern)}`;
 }
 
 export function renderQueueCollector(host: HostModel): string {
@@ -36,6 +44,31 @@ export function renderQueueCollector(host: HostModel): string {
     .map((group) => `${names.expectedProcesses}{groupname="${group.groupname}"} ${group.expectedProcesses}`)
     .join('\n');
   const queueCalls = service.queues.map((queue) => `measure_queue ${shq(queue.name)} ${shq(queue.directory)}`).join('\n');
+  const counted = service.processGroups.filter((group) => group.countedBy === 'collector');
+  // pgrep reads each process's current command line on every run and skips
+  // zombies (their command line is empty); it never matches itself.
+  const countGroup =
+    counted.length === 0
+      ? ''
+      : `
+# count_group NAME USER PATTERN: appends the live processes of one group.
+count_group() {
+  live=$(pgrep -c -u "$2" -f -- "$3")
+  rc=$?
+  if [ "$rc" -gt 1 ]; then
+    echo "process group $1: pgrep failed (status $rc)" >&2
+    failed=1
+    return 0
+  fi
+  printf '%s{groupname="%s"} %d\\n' ${shq(names.liveProcesses)} "$1" "$live" >> "$tmp" || failed=1
+}
+`;
+  const groupCalls =
+    counted.length === 0
+      ? ''
+      : `printf '# HELP %s Live processes of the process group, counted by this collector (pgrep).\\n# TYPE %s gauge\\n' ${shq(names.liveProcesses)} ${shq(names.liveProcesses)} >> "$tmp" || exit 1
+${counted.map(countGroupCall).join('\n')}
+`;
   return `#!/bin/sh
 ${generatedHeader('#', `queue collector for ${service.kind} on ${host.fqdn}`)}
 set -u
@@ -57,7 +90,7 @@ measure_queue() {
     failed=1
     return 0
   fi
-  find "$2" -mindepth 1 -maxdepth 1 -type f -name "$glob" -printf '%T@ %f\\n' |
+  find "$2" -mindepth 1 -maxdepth ${service.queueFileMaxDepth} -type f -name "$glob" -printf '%T@ %f\\n' |
     QUEUE="$1" NOW="$now" PATTERN="$pattern" awk '
       BEGIN { queue = ENVIRON["QUEUE"]; now = ENVIRON["NOW"] + 0; pattern = ENVIRON["PATTERN"] }
       {
@@ -72,7 +105,7 @@ measure_queue() {
         printf "${names.oldestAge}{queue=\\"%s\\"} %d\\n", queue, a
       }' >> "$tmp" || failed=1
 }
-
+${countGroup}
 {
   printf '# HELP %s Messages waiting in the queue directory.\\n# TYPE %s gauge\\n' ${shq(names.messages)} ${shq(names.messages)}
   printf '# HELP %s Age of the oldest message in the queue, from its enqueue time.\\n# TYPE %s gauge\\n' ${shq(names.oldestAge)} ${shq(names.oldestAge)}
@@ -83,7 +116,7 @@ cat >> "$tmp" <<'EXPECTED' || exit 1
 # TYPE ${names.expectedProcesses} gauge
 ${expected}
 EXPECTED
-if [ "$failed" -eq 0 ]; then
+${groupCalls}if [ "$failed" -eq 0 ]; then
   printf '# HELP %s When the collector last read every queue.\\n# TYPE %s gauge\\n%s %s\\n' \\
     ${shq(names.lastSuccess)} ${shq(names.lastSuccess)} ${shq(names.lastSuccess)} "$now" >> "$tmp" || exit 1
 fi

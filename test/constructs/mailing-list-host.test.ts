@@ -15,6 +15,14 @@ describe('MailingListHost defaults', () => {
     assert.equal(host.processGroups.at(-1)?.groupname, 'mailman-master');
   });
 
+  it('has the collector count the master (a runner has its command line until it execs), process-exporter the runners', () => {
+    assert.deepEqual(
+      [...new Set(host.processGroups.filter((g) => g.groupname !== 'mailman-master').map((g) => g.countedBy))],
+      ['process-exporter'],
+    );
+    assert.equal(host.processGroups.find((g) => g.groupname === 'mailman-master')?.countedBy, 'collector');
+  });
+
   it('expects 1 + workers REST processes and 15 runner processes in all', () => {
     assert.equal(host.restWorkers, 2);
     assert.equal(host.processGroups.find((g) => g.groupname === 'mailman-runner-rest')?.expectedProcesses, 3);

@@ -39,9 +39,25 @@ describe('ServiceHost with a service of its own', () => {
     ]);
     assert.equal(service.queueFilePattern, null);
     assert.equal(service.queueFileGlob, '*');
+    assert.equal(service.queueFileMaxDepth, 1, 'messages directly in the queue directory by default');
     assert.deepEqual(service.restartCommand, ['systemctl', 'restart', 'postfix@-.service']);
     assert.equal(service.queues[0].ageCriticalSeconds, 1800);
     assert.equal(host.model.webUrl, null);
+    assert.deepEqual(service.processGroups.map((g) => g.countedBy), ['process-exporter', 'process-exporter'], 'process-exporter counts by default');
+  });
+
+  it('a hashed spool (Postfix deferred/A/QUEUEID) declares queueFileMaxDepth 2', () => {
+    const host = new ServiceHost(newStack(), 'relay', props({ ...relay, queueFileMaxDepth: 2 }));
+    assert.equal(host.model.service.queueFileMaxDepth, 2);
+  });
+
+  it('a supervisor whose forked workers carry its command line until they exec can be counted by the collector', () => {
+    const master = { ...relay.processGroups[0], countedBy: 'collector' as const };
+    const host = new ServiceHost(newStack(), 'relay', props({ ...relay, processGroups: [master, relay.processGroups[1]] }));
+    assert.deepEqual(host.model.service.processGroups.map((g) => [g.groupname, g.countedBy]), [
+      ['postfix-master', 'collector'],
+      ['postfix-qmgr', 'process-exporter'],
+    ]);
   });
 
   const bad: Array<[string, Partial<ServiceDefinitionProps>, RegExp]> = [
@@ -56,10 +72,14 @@ describe('ServiceHost with a service of its own', () => {
     ['expected processes', { processGroups: [{ ...relay.processGroups[0], expectedProcesses: 0 }] }, /prop 'service.processGroups\[0\].expectedProcesses' is 0/],
     ['severity', { processGroups: [{ ...relay.processGroups[0], severity: 'page' as never }] }, /prop 'service.processGroups\[0\].severity' is "page"/],
     ['user', { processGroups: [{ ...relay.processGroups[0], user: '' }] }, /prop 'service.processGroups\[0\].user'/],
+    ['counted by', { processGroups: [{ ...relay.processGroups[0], countedBy: 'pgrep' as never }] }, /prop 'service.processGroups\[0\].countedBy' is "pgrep"; expected "process-exporter" or "collector"/],
     ['queue directory', { queues: [{ name: 'active', directory: 'spool' }] }, /prop 'service.queues\[0\].directory'/],
     ['duplicate queue', { queues: [relay.queues[0], relay.queues[0]] }, /prop 'service.queues\[1\].name' is "active", which is used by another queue/],
     ['thresholds', { queueThresholds: { ageWarningSeconds: 3000 } }, /prop 'service.queueThresholds.ageCriticalSeconds' is 1800, which must be above ageWarningSeconds \(3000\)/],
     ['restart command', { restartCommand: [] }, /prop 'service.restartCommand'/],
+    ['queue file depth 0', { queueFileMaxDepth: 0 }, /prop 'service.queueFileMaxDepth' is 0; expected a whole number from 1 to 4/],
+    ['queue file depth 5', { queueFileMaxDepth: 5 }, /prop 'service.queueFileMaxDepth' is 5; expected a whole number from 1 to 4/],
+    ['queue file depth 1.5', { queueFileMaxDepth: 1.5 }, /prop 'service.queueFileMaxDepth' is 1.5/],
     ['kind', { kind: 'post fix' }, /prop 'service.kind'/],
     ['config file', { configFile: 'main.cf' }, /prop 'service.configFile'/],
   ];

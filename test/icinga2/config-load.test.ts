@@ -157,6 +157,7 @@ describe('objects icinga2 instantiated for the example hosts', () => {
         assert.equal(v.listhost_queue_count_warning, queue.ticketWhenNonEmpty ? 0 : queue.messagesWarning);
         assert.equal(unmacro(v.listhost_queue_pattern), model.service.queueFilePattern ?? '');
         assert.equal(v.listhost_queue_glob, model.service.queueFileGlob);
+        assert.equal(v.listhost_queue_max_depth, model.service.queueFileMaxDepth);
       }
     }
     const command = of('CheckCommand').find((c) => c.name === 'listhost-queue')!;

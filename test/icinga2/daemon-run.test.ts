@@ -51,7 +51,7 @@ after(async () => {
 });
 
 function group(groupname: string, pattern: string, expected: number): ProcessGroupModel {
-  return { groupname, role: groupname, expectedProcesses: expected, cmdlineRegex: pattern, pgrepPattern: pattern, user: userInfo().username, severity: 'critical' };
+  return { groupname, role: groupname, expectedProcesses: expected, cmdlineRegex: pattern, pgrepPattern: pattern, user: userInfo().username, severity: 'critical', countedBy: 'process-exporter' };
 }
 
 function queue(name: string, extra: Partial<QueueModel> = {}): QueueModel {
@@ -275,6 +275,7 @@ describe('icinga2 runs the rendered checks on this machine', () => {
     assert.equal(arg(r.command, '-W'), '1000');
     assert.equal(arg(r.command, '--pattern'), model.service.queueFilePattern);
     assert.equal(arg(r.command, '--glob'), model.service.queueFileGlob);
+    assert.equal(arg(r.command, '--max-depth'), String(model.service.queueFileMaxDepth));
     assert.equal(r.exit_status, 0, r.output);
     // Icinga splits the status line at "|": the text, then the performance data.
     assert.match(r.output, /^QUEUE OK - out: 1 messages, oldest \d+s ?$/);

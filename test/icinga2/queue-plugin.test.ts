@@ -201,11 +201,65 @@ describe('check_listhost_queue on real queue directories', () => {
   });
 });
 
+describe('check_listhost_queue --max-depth on a hashed queue (Postfix: deferred/A/QUEUEID)', () => {
+  /** deferred/ as Postfix 3.7 hashes it (hash_queue_depth = 1), plus a file one level deeper still. */
+  function hashedQueue(): string {
+    const dir = queueDir('deferred');
+    const files: Array<[string, number]> = [['A/4C2F1D2E3A', 7200], ['A/4C2F1D2E3B', 60], ['F/8E1B2C3D4F', 120], ['B/C/1D2E3F4A5B', 99999]];
+    for (const [file, ago] of files) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), 'x');
+      utimesSync(join(dir, file), now() - ago, now() - ago);
+    }
+    mkdirSync(join(dir, 'E')); // an empty hash directory is no message
+    return dir;
+  }
+  const args = (dir: string, ...more: string[]) => ['-d', dir, '-w', '900', '-c', '1800', '--pattern', '', '--glob', '*', ...more];
+
+  it('depth 2 counts the messages one level down, never a directory, and ages them by mtime', () => {
+    const p = parse(check(args(hashedQueue(), '--max-depth', '2')).line);
+    assert.equal(p.messages, 3);
+    assert.equal(p.state, 'CRITICAL');
+    assert.ok(p.age >= 7200 && p.age < 7300, String(p.age));
+  });
+
+  it('depth 1 (the default of a Mailman host) sees none of them: the hash directories are not messages', () => {
+    const p = parse(check(args(hashedQueue())).line);
+    assert.deepEqual([p.state, p.messages, p.age], ['OK', 0, 0]);
+  });
+
+  it('depth 3 reaches the deeper file too; --max-depth=N works as well', () => {
+    const p = parse(check(args(hashedQueue(), '--max-depth=3')).line);
+    assert.equal(p.messages, 4);
+    assert.ok(p.age >= 99999, String(p.age));
+  });
+
+  it('UNKNOWN on a depth out of range or not a number', () => {
+    for (const depth of ['0', '5', 'two', '', '1 2']) {
+      const r = check(args(hashedQueue(), '--max-depth', depth));
+      assert.equal(r.status, 3, `${depth}: ${r.stdout}`);
+      assert.match(r.line, /^QUEUE UNKNOWN - --max-depth '.*' is not a depth from 1 to 4$/);
+    }
+  });
+
+  it("defaults to the host's queueFileMaxDepth, and passes shellcheck so rendered", () => {
+    const path = join(work, 'check_depth_2');
+    const script = renderQueueCheckPlugin({ ...host, service: { ...host.service, queueFilePattern: null, queueFileGlob: '*', queueFileMaxDepth: 2 } });
+    assert.ok(script.includes('readonly DEFAULT_MAX_DEPTH=2\n'));
+    assert.equal(run('shellcheck', ['-s', 'bash', '-'], { input: script }).status, 0);
+    writeFileSync(path, script);
+    chmodSync(path, 0o755);
+    const r = run(path, ['-d', hashedQueue(), '-w', '900', '-c', '1800']);
+    assert.equal(parse(r.stdout.trim()).messages, 3, r.stdout);
+  });
+});
+
 describe('the plugin as rendered for a host', () => {
-  it("defaults to the host model's file pattern and glob", () => {
+  it("defaults to the host model's file pattern, glob and depth", () => {
     const script = renderQueueCheckPlugin(fixture);
     assert.ok(script.includes(`readonly DEFAULT_PATTERN=${shq(fixture.service.queueFilePattern ?? '')}\n`));
     assert.ok(script.includes(`readonly DEFAULT_GLOB=${shq(fixture.service.queueFileGlob)}\n`));
+    assert.ok(script.includes(`readonly DEFAULT_MAX_DEPTH=1\n`));
   });
 
   it('quotes the model values it embeds', () => {

@@ -29,7 +29,10 @@ test('the example hosts give one Mailman service and their thresholds', () => {
         metricPrefix: 'mailman',
         runnerGroupRegex: 'mailman-runner-.+',
         masterGroup: 'mailman-master',
+        masterCountedBy: 'collector',
+        collectorRunnerGroupRegex: null,
         expectedProcessesMetric: 'mailman_runner_expected_processes',
+        liveProcessesMetric: 'mailman_process_group_live_processes',
         pagingQueues: ['out', 'retry'],
         ticketQueues: ['bad', 'shunt'],
         queueAgeWarningSeconds: 900,
@@ -109,6 +112,8 @@ test('a second service kind gets its own entry, sorted by metric prefix', () => 
   assert.equal(p.alertPrefix, 'Postfix');
   assert.equal(p.runnerGroupRegex, 'postfix-qmgr');
   assert.equal(p.masterGroup, 'postfix-master');
+  assert.equal(p.masterCountedBy, 'collector', 'copied from the Mailman master');
+  assert.equal(p.liveProcessesMetric, 'postfix_process_group_live_processes');
   assert.equal(p.webProbeSelector, null);
   assert.deepEqual(p.pagingQueues, []);
   assert.equal(p.queueAgeWarningSeconds, 900);
@@ -124,4 +129,32 @@ test('runner groups without a shared stem become an alternation', () => {
   });
   // 'mailman-.+' would also match the master group.
   assert.equal(mixinConfig([h], options).services[0].runnerGroupRegex, 'mailman-master-helper|mailman-runner-out');
+});
+
+test('groups counted by the collector: the master and workers get their own fields; hosts must agree', () => {
+  const h = host('a.example.org', (x) => {
+    x.service.processGroups = [
+      { ...x.service.processGroups[7], groupname: 'mailman-runner-out', role: 'runner out', countedBy: 'collector' },
+      { ...x.service.processGroups[8], groupname: 'mailman-runner-pipeline', role: 'runner pipeline' },
+      { ...x.service.processGroups[9], groupname: 'mailman-runner-rest', role: 'runner rest' },
+      { ...x.service.processGroups[13], countedBy: 'process-exporter' },
+    ];
+  });
+  const s = mixinConfig([h], options).services[0];
+  assert.equal(s.masterCountedBy, 'process-exporter');
+  // 'mailman-runner-.+' would also match the collector's out group, and the other way round.
+  assert.equal(s.runnerGroupRegex, 'mailman-runner-pipeline|mailman-runner-rest');
+  assert.equal(s.collectorRunnerGroupRegex, 'mailman-runner-out');
+  assert.throws(
+    () => mixinConfig([host('b.example.org'), h], options),
+    /hosts a\.example\.org and b\.example\.org disagree on service\.processGroups\[master\]\.countedBy \("process-exporter" vs "collector"\)/,
+  );
+  const out = (by: 'collector' | 'process-exporter') =>
+    host(`${by}.example.org`, (x) => {
+      x.service.processGroups[7].countedBy = by;
+    });
+  assert.throws(
+    () => mixinConfig([out('collector'), out('process-exporter')], options),
+    /hosts collector\.example\.org and process-exporter\.example\.org disagree on service\.processGroups\[mailman-runner-out\]\.countedBy/,
+  );
 });

@@ -25,6 +25,14 @@ async function replay(replayFile: string, config: object = exampleConfig()): Pro
   return run('promtool', ['test', 'rules', replayFile], dir);
 }
 
+/** Like replay(), for a replay written by the test itself. */
+async function replayText(name: string, text: string, config: object): Promise<RunResult> {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'rules.yml'), (await evaluateMixin(config)).rulesYaml);
+  fs.writeFileSync(path.join(dir, name), text);
+  return run('promtool', ['test', 'rules', name], dir);
+}
+
 function withService(config: MixinConfig, edit: Partial<Record<keyof MixinServiceConfig | string, unknown>>): object {
   return { ...config, services: config.services.map((s) => ({ ...s, ...edit })) };
 }
@@ -108,4 +116,37 @@ test('control: a large-queue ticket after 30m instead of 1h fires on the big pos
   const r = await replay('busy-day.yml', withService(exampleConfig(), { queueLargeFor: '30m' }));
   assert.notEqual(r.status, 0, r.report);
   assert.match(r.stdout + r.stderr, /MailmanQueueLarge/, r.report);
+});
+
+test('control: a master read from process-exporter (no such group any more) fails the master scenario', async () => {
+  const r = await replay('every-alert-fires.yml', withService(exampleConfig(), { masterCountedBy: 'process-exporter' }));
+  assert.notEqual(r.status, 0, r.report);
+  assert.match(r.stdout + r.stderr, /MailmanMasterDown/, r.report);
+});
+
+test('a worker group the collector counts pages from its live count, and when the count is missing', async () => {
+  const config = withService(exampleConfig(), { runnerGroupRegex: 'mailman-runner-rest', collectorRunnerGroupRegex: 'mailman-runner-out' });
+  const series = (name: string, labels: string, values: string) => `      - series: '${name}{${labels}}'\n        values: '${values}'\n`;
+  const text =
+    'rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n' +
+    // a: out (collector) dies at 10m; rest (process-exporter) and the master stay up
+    series('mailman_runner_expected_processes', 'job="node",instance="a.example.org",groupname="mailman-runner-out"', '1+0x30') +
+    series('mailman_process_group_live_processes', 'job="node",instance="a.example.org",groupname="mailman-runner-out"', '1+0x9 0+0x20') +
+    series('mailman_runner_expected_processes', 'job="node",instance="a.example.org",groupname="mailman-runner-rest"', '3+0x30') +
+    series('namedprocess_namegroup_num_procs', 'job="process",instance="a.example.org",groupname="mailman-runner-rest"', '3+0x30') +
+    series('mailman_runner_expected_processes', 'job="node",instance="a.example.org",groupname="mailman-master"', '1+0x30') +
+    series('mailman_process_group_live_processes', 'job="node",instance="a.example.org",groupname="mailman-master"', '1+0x30') +
+    // b: its collector exports the expected count of out but no live count
+    series('mailman_runner_expected_processes', 'job="node",instance="b.example.org",groupname="mailman-runner-out"', '1+0x30') +
+    series('mailman_runner_expected_processes', 'job="node",instance="b.example.org",groupname="mailman-master"', '1+0x30') +
+    series('mailman_process_group_live_processes', 'job="node",instance="b.example.org",groupname="mailman-master"', '1+0x30') +
+    '    promql_expr_test:\n' +
+    '      - expr: ALERTS{alertstate="firing"}\n        eval_time: 9m\n        exp_samples:\n' +
+    '          - labels: \'ALERTS{alertname="MailmanRunnerDown",alertstate="firing",severity="critical",instance="b.example.org",groupname="mailman-runner-out"}\'\n            value: 1\n' +
+    '      - expr: ALERTS{alertstate="firing"}\n        eval_time: 12m\n        exp_samples:\n' +
+    '          - labels: \'ALERTS{alertname="MailmanRunnerDown",alertstate="firing",severity="critical",instance="a.example.org",groupname="mailman-runner-out"}\'\n            value: 1\n' +
+    '          - labels: \'ALERTS{alertname="MailmanRunnerDown",alertstate="firing",severity="critical",instance="b.example.org",groupname="mailman-runner-out"}\'\n            value: 1\n';
+  const r = await replayText('collector-worker.yml', text, config);
+  assert.equal(r.status, 0, r.report);
+  assert.match(r.stdout, /SUCCESS/, r.report);
 });

@@ -46,6 +46,10 @@ describe('host.schema.json', () => {
     ['bad fqdn', (m) => { m.fqdn = 'not a host'; }, /at \/fqdn: must match pattern/],
     ['non-integer inodes', (m) => { (m.volumes as Json[])[0].inodes = 1.5; }, /at \/volumes\/0\/inodes: must be integer/],
     ['bad severity', (m) => { ((m.service as Json).processGroups as Json[])[0].severity = 'page'; }, /at \/service\/processGroups\/0\/severity/],
+    ['bad countedBy', (m) => { ((m.service as Json).processGroups as Json[])[13].countedBy = 'pgrep'; }, /at \/service\/processGroups\/13\/countedBy/],
+    ['missing countedBy', (m) => { delete ((m.service as Json).processGroups as Json[])[0].countedBy; }, /missing property 'countedBy'/],
+    ['queueFileMaxDepth out of range', (m) => { (m.service as Json).queueFileMaxDepth = 0; }, /at \/service\/queueFileMaxDepth/],
+    ['missing queueFileMaxDepth', (m) => { delete (m.service as Json).queueFileMaxDepth; }, /missing property 'queueFileMaxDepth'/],
   ];
   for (const [name, mutate, message] of bad) {
     it(`rejects ${name} with a JSON pointer`, () => {

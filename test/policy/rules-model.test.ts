@@ -51,6 +51,14 @@ describe('LH005 ExpectedProcessCounts (model)', () => {
     ];
     assert.deepEqual(runFor(lintModels(models), 'LH005', A).findings.map((f) => f.key).sort(), ['master:count', 'runner:out:regex']);
   });
+
+  it('fails when process-exporter counts the master (a runner first seen before its exec would count as the master for good)', () => {
+    const models = [changed(exampleModels()[0], (m) => (group(m, 'mailman-master').countedBy = 'process-exporter'))];
+    const findings = runFor(lintModels(models), 'LH005', A).findings;
+    assert.deepEqual(findings.map((f) => f.key), ['master:counted-by']);
+    assert.equal(findings[0].location.pointer, '/0/service/processGroups/13/countedBy');
+    assert.match(findings[0].message, /between the master's fork and the runner's exec/);
+  });
 });
 
 describe('LH009 RestoreVolumeSeparate', () => {

@@ -181,6 +181,45 @@ describe('LH004 ProcessGroupAlerts', () => {
     assert.deepEqual(findings.map((f) => f.key), ['group:mailman-master:severity']);
   });
 
+  it('passes for the master counted by the collector: its alert reads the live count the collector script exports', async () => {
+    const files = await buildArtifacts();
+    assert.doesNotMatch(files.get(`hosts/${A}/rootfs/etc/prometheus/process-exporter.yml`)!, /mailman-master/, 'process-exporter has no master group');
+    assert.match(files.get(`hosts/${A}/rootfs/usr/local/lib/listhost/mailman-queue-collector`)!, /^count_group 'mailman-master' 'list' /m);
+    assert.equal(runFor(lintFiles(files, exampleModels()), 'LH004', A).status, 'pass');
+  });
+
+  it('fails when the master alert reads process-exporter, which has no master group, instead of the collector', async () => {
+    const files = await buildArtifacts();
+    files.set(
+      RULES_YML,
+      editAlerts(files.get(RULES_YML)!, (r) =>
+        r.alert === 'MailmanMasterDown' ? { ...r, expr: r.expr.replaceAll('mailman_process_group_live_processes{job="node",', 'namedprocess_namegroup_num_procs{job="process",') } : r,
+      ),
+    );
+    const findings = runFor(lintFiles(files, exampleModels()), 'LH004', A).findings;
+    assert.deepEqual(findings.map((f) => f.key), ['group:mailman-master']);
+    assert.match(findings[0].message, /none selects mailman_process_group_live_processes\{job="node",groupname="mailman-master"\}/);
+  });
+
+  it('fails when the collector does not count the master', async () => {
+    const files = await buildArtifacts();
+    replaceIn(files, `hosts/${A}/rootfs/usr/local/lib/listhost/mailman-queue-collector`, /^count_group 'mailman-master' .*\n/m, '');
+    const report = lintFiles(files, exampleModels());
+    const findings = runFor(report, 'LH004', A).findings;
+    assert.deepEqual(findings.map((f) => f.key), ['collector:mailman-master']);
+    assert.match(findings[0].message, /does not count group mailman-master/);
+    assert.equal(runFor(report, 'LH004', B).status, 'pass');
+  });
+
+  it('fails when process-exporter gets a master group back, or runs without -recheck', async () => {
+    const files = await buildArtifacts();
+    replaceIn(files, `hosts/${A}/rootfs/etc/prometheus/process-exporter.yml`, /\n$/, "\n  - name: mailman-master\n    cmdline:\n      - '^[^ ]+ /usr/lib/mailman3/bin/master( |$)'\n");
+    replaceIn(files, `hosts/${A}/rootfs/etc/default/prometheus-process-exporter`, ' -recheck"', '"');
+    const findings = runFor(lintFiles(files, exampleModels()), 'LH004', A).findings;
+    assert.deepEqual(findings.map((f) => f.key).sort(), ['exporter:mailman-master:collector', 'exporter:recheck']);
+    assert.equal(findings.find((f) => f.key === 'exporter:mailman-master:collector')!.location.pointer, '/process_names/13');
+  });
+
   it("fails when the host's process-exporter config lacks a group", async () => {
     const files = await buildArtifacts();
     replaceIn(files, `hosts/${A}/rootfs/etc/prometheus/process-exporter.yml`, /\n\s*- name: mailman-runner-out\n\s*cmdline:\n[^\n]*/, '');

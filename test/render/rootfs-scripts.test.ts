@@ -114,6 +114,152 @@ describe('queue collector on a real queue directory', () => {
   });
 });
 
+describe('queue collector on a hashed queue (queueFileMaxDepth, Postfix: deferred/A/QUEUEID)', () => {
+  const base = exampleHostModel();
+  const spool = join(work, 'hashed-spool');
+  const textfiles = join(work, 'hashed-textfile');
+  mkdirSync(textfiles);
+  const now = Math.floor(Date.now() / 1000);
+  /** Queue files named by queue ID (no time in the name), aged by mtime as Postfix's are. */
+  const message = (path: string, ago: number) => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, 'x');
+    utimesSync(path, now - ago, now - ago);
+  };
+  // deferred/ hashed one level down; one file a level deeper still; an empty hash directory.
+  message(join(spool, 'deferred', 'A', '4C2F1D2E3A'), 7200);
+  message(join(spool, 'deferred', 'A', '4C2F1D2E3B'), 60);
+  message(join(spool, 'deferred', 'F', '8E1B2C3D4F'), 300);
+  message(join(spool, 'deferred', 'B', 'C', '1D2E3F4A5B'), 99999);
+  mkdirSync(join(spool, 'deferred', 'E'));
+  // active/ is flat.
+  message(join(spool, 'active', '5A6B7C8D9E'), 30);
+  const host = (queueFileMaxDepth: number): HostModel => ({
+    ...base,
+    exporters: { ...base.exporters, textfileDirectory: textfiles },
+    service: {
+      ...base.service,
+      metricPrefix: 'postfix',
+      queueFilePattern: null,
+      queueFileGlob: '*',
+      queueFileMaxDepth,
+      queues: ['active', 'deferred'].map((name) => ({ ...base.service.queues[0], name, directory: join(spool, name) })),
+    },
+  });
+  function collect(depth: number) {
+    const script = join(work, `hashed-collector-${depth}`);
+    writeFileSync(script, renderQueueCollector(host(depth)));
+    chmodSync(script, 0o755);
+    const result = run(script, []);
+    assert.equal(result.status, 0, result.stderr);
+    return parseProm(readFileSync(join(textfiles, 'postfix_queues.prom'), 'utf8'));
+  }
+
+  it('depth 2 counts the messages one level down (never a directory) and ages them by mtime', () => {
+    const samples = collect(2);
+    assert.equal(samples.get('postfix_queue_messages{queue="deferred"}'), 3);
+    const age = samples.get('postfix_queue_oldest_message_age_seconds{queue="deferred"}')!;
+    assert.ok(age >= 7200 && age < 7320, `deferred age ${age}`);
+    assert.equal(samples.get('postfix_queue_messages{queue="active"}'), 1, 'a flat queue counts the same at depth 2');
+  });
+
+  it('depth 1 sees no deferred message at all (the hash directories are not messages)', () => {
+    const samples = collect(1);
+    assert.equal(samples.get('postfix_queue_messages{queue="deferred"}'), 0);
+    assert.equal(samples.get('postfix_queue_oldest_message_age_seconds{queue="deferred"}'), 0);
+    assert.equal(samples.get('postfix_queue_messages{queue="active"}'), 1);
+  });
+
+  it('depth 3 reaches the deeper file too', () => {
+    const samples = collect(3);
+    assert.equal(samples.get('postfix_queue_messages{queue="deferred"}'), 4);
+    assert.ok(samples.get('postfix_queue_oldest_message_age_seconds{queue="deferred"}')! >= 99999);
+  });
+
+  it("every script of a depth-2 host passes shellcheck, and a depth-1 host's collector reads -maxdepth 1 as before", () => {
+    for (const file of renderRootfs(host(2), rootfsContributors).filter((f) => f.content.startsWith('#!'))) {
+      const result = run('shellcheck', ['-s', file.content.startsWith('#!/bin/bash') ? 'bash' : 'sh', '-'], { input: file.content });
+      assert.equal(result.status, 0, `${file.path}: ${result.stdout}${result.stderr}`);
+    }
+    assert.match(renderQueueCollector(host(2)), / -mindepth 1 -maxdepth 2 -type f /);
+    assert.match(renderQueueCollector(exampleHostModel()), / -mindepth 1 -maxdepth 1 -type f /);
+  });
+});
+
+describe('queue collector: live processes of the groups it counts (countedBy collector)', () => {
+  const base = exampleHostModel();
+  const queueRoot = join(work, 'count-queue');
+  const textfiles = join(work, 'count-textfile');
+  mkdirSync(textfiles);
+  const user = run('id', ['-un']).stdout.trim();
+  const unique = `listhost-count-test-${process.pid}`;
+  const group = (groupname: string, countedBy: 'collector' | 'process-exporter', pattern: string, groupUser = user) => ({
+    groupname,
+    role: groupname,
+    expectedProcesses: 2,
+    cmdlineRegex: pattern,
+    pgrepPattern: pattern,
+    user: groupUser,
+    severity: 'critical' as const,
+    countedBy,
+  });
+  const hostWith = (processGroups: HostModel['service']['processGroups']): HostModel => ({
+    ...base,
+    exporters: { ...base.exporters, textfileDirectory: textfiles },
+    service: { ...base.service, queues: [{ ...base.service.queues[0], directory: queueRoot }], processGroups },
+  });
+  mkdirSync(queueRoot);
+  function collect(host: HostModel) {
+    const script = join(work, 'count-collector');
+    writeFileSync(script, renderQueueCollector(host));
+    chmodSync(script, 0o755);
+    const result = run(script, []);
+    return { result, samples: parseProm(readFileSync(join(textfiles, 'mailman_queues.prom'), 'utf8')) };
+  }
+  // Two supervisors with the same command line, and a zombie that had it (a dead, unreaped child: empty command line).
+  const supervisors = [1, 2].map(() => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'supervise', unique], { stdio: 'ignore' }));
+  // (the parent's own command line must not match: the child builds the name)
+  const zombieParent = spawn('/usr/bin/perl', ['-e', 'if (fork() == 0) { $0 = "super" . "vise " . shift; exit 0 } sleep 60', unique], { stdio: 'ignore' });
+  after(() => {
+    for (const p of [...supervisors, zombieParent]) if (p.pid && p.exitCode === null) process.kill(p.pid, 'SIGKILL');
+  });
+
+  it('counts them with pgrep (zombies not counted), only them, next to the expected counts', async () => {
+    await waitForPgrep(`supervise ${unique}`, 2);
+    for (let i = 0; run('ps', ['--ppid', String(zombieParent.pid), '-o', 'stat=']).stdout.trim() !== 'Z'; i++) {
+      assert.ok(i < 100, 'the zombie child exists');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const host = hostWith([group('test-supervisor', 'collector', `supervise ${unique}`), group('test-worker', 'process-exporter', `work ${unique}`)]);
+    const { result, samples } = collect(host);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(samples.get('mailman_process_group_live_processes{groupname="test-supervisor"}'), 2);
+    assert.equal(samples.has('mailman_process_group_live_processes{groupname="test-worker"}'), false, 'process-exporter counts that one');
+    assert.equal(samples.get('mailman_runner_expected_processes{groupname="test-supervisor"}'), 2);
+    assert.equal(samples.get('mailman_runner_expected_processes{groupname="test-worker"}'), 2);
+    assert.ok(samples.has('mailman_queue_collector_last_success_timestamp_seconds'));
+  });
+
+  it('exports 0 when none runs', () => {
+    const { result, samples } = collect(hostWith([group('test-supervisor', 'collector', `gone ${unique}`)]));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(samples.get('mailman_process_group_live_processes{groupname="test-supervisor"}'), 0);
+  });
+
+  it('without any such group the script has no pgrep count', () => {
+    const script = renderQueueCollector(hostWith([group('test-worker', 'process-exporter', `work ${unique}`)]));
+    assert.doesNotMatch(script, /pgrep|count_group|_process_group_live_processes/);
+  });
+
+  it('fails, leaving the series out, when pgrep fails (an unknown user)', () => {
+    const { result, samples } = collect(hostWith([group('test-supervisor', 'collector', `supervise ${unique}`, 'no-such-user-listhost')]));
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /process group test-supervisor: pgrep failed \(status 2\)/);
+    assert.equal(samples.has('mailman_process_group_live_processes{groupname="test-supervisor"}'), false);
+    assert.equal(samples.get('mailman_queue_messages{queue="archive"}'), 0, 'the queues are still measured');
+  });
+});
+
 describe('self-heal on real processes', () => {
   const base = exampleHostModel();
   const stateDir = join(work, 'state');
@@ -129,7 +275,7 @@ describe('self-heal on real processes', () => {
     service: {
       ...base.service,
       restartCommand: ['sh', '-c', 'echo restarted >> "$1"', 'restart', marker],
-      processGroups: [{ groupname: 'test-worker', role: 'worker', expectedProcesses: 1, cmdlineRegex: unique, pgrepPattern: `keepalive ${unique}`, user, severity: 'critical' }],
+      processGroups: [{ groupname: 'test-worker', role: 'worker', expectedProcesses: 1, cmdlineRegex: unique, pgrepPattern: `keepalive ${unique}`, user, severity: 'critical', countedBy: 'process-exporter' }],
     },
   };
   const script = join(work, 'selfheal');

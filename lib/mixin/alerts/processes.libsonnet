@@ -6,6 +6,11 @@
 // whole fleet. A total count hides one dead runner (2023: 14 of 15 looked
 // fine), so each group is checked on its own; and process-exporter only
 // reports groups it has seen, so a group with no series at all fires too.
+//
+// Groups the host's collector counts itself (masterCountedBy and
+// collectorRunnerGroupRegex: a supervisor whose forked workers carry its
+// command line until they exec) are read from <liveProcessesMetric>
+// {groupname}, which the collector writes with the expected counts.
 local utils = import '../lib/utils.libsonnet';
 
 {
@@ -26,6 +31,16 @@ local utils = import '../lib/utils.libsonnet';
       local running = '(' + counted + ' - (' + zombies + ' or ' + counted + ' * 0))';
       local hosts = 'group by (instance) (' + s.expectedProcessesMetric + utils.selector([c.nodeSelector]) + ')';
       local dbAlert = s.alertPrefix + 'DatabaseUnreachable';
+      // Worker groups the collector counts: below what the host expects, or
+      // expected with no live count (a collector that does not count them).
+      local collectorRunners =
+        if s.collectorRunnerGroupRegex == null then '' else
+          local sel = utils.selector([c.nodeSelector, 'groupname=~"' + s.collectorRunnerGroupRegex + '"']);
+          local live = 'max by (instance, groupname) (' + s.liveProcessesMetric + sel + ')';
+          local wanted = 'max by (instance, groupname) (' + s.expectedProcessesMetric + sel + ')';
+          '\nor on (instance, groupname)\n(\n  ' + live + '\n  < on (instance, groupname)\n  ' + wanted + '\n)' +
+          '\nor on (instance, groupname)\n(\n  ' + wanted + ' * 0' +
+          '\n  unless on (instance, groupname)\n  ' + s.liveProcessesMetric + sel + '\n)';
       [{
         name: s.metricPrefix + '-processes',
         rules: [
@@ -33,7 +48,8 @@ local utils = import '../lib/utils.libsonnet';
             s.alertPrefix + 'RunnerDown', 'critical',
             '(\n  ' + running + '\n  < on (instance, groupname)\n  ' + expected + '\n)' +
             '\nor on (instance, groupname)\n(\n  ' + expected + ' * 0' +
-            '\n  unless on (instance, groupname)\n  namedprocess_namegroup_num_procs' + runners + '\n)',
+            '\n  unless on (instance, groupname)\n  namedprocess_namegroup_num_procs' + runners + '\n)' +
+            collectorRunners,
             s.runnerDownFor,
             s.alertPrefix + ' runner {{ $labels.groupname }} is down on {{ $labels.instance }}.',
             'Process group {{ $labels.groupname }} on {{ $labels.instance }} runs {{ $value }} processes,' +
@@ -44,11 +60,18 @@ local utils = import '../lib/utils.libsonnet';
           ),
         ] + (
           if s.masterGroup == null then [] else [
-            local master = 'namedprocess_namegroup_num_procs' +
-                           utils.selector([c.processSelector, 'groupname="' + s.masterGroup + '"']);
+            // Counted by process-exporter (job process) or by the host's
+            // collector (job node, next to the expected counts).
+            local byCollector =
+              if s.masterCountedBy == 'collector' then true
+              else if s.masterCountedBy == 'process-exporter' then false
+              else error 'masterCountedBy of ' + s.metricPrefix + ' must be "process-exporter" or "collector"';
+            local master =
+              if byCollector then s.liveProcessesMetric + utils.selector([c.nodeSelector, 'groupname="' + s.masterGroup + '"'])
+              else 'namedprocess_namegroup_num_procs' + utils.selector([c.processSelector, 'groupname="' + s.masterGroup + '"']);
             utils.listVisible(utils.alert(
               s.alertPrefix + 'MasterDown', 'critical',
-              '(\n  sum by (instance, groupname) (' + master + ') < 1\n)' +
+              '(\n  ' + (if byCollector then 'max' else 'sum') + ' by (instance, groupname) (' + master + ') < 1\n)' +
               '\nor on (instance)\n(\n  label_replace(' + hosts + ' * 0, "groupname", "' + s.masterGroup + '", "", "")' +
               '\n  unless on (instance)\n  ' + master + '\n)',
               s.runnerDownFor,

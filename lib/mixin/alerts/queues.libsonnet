@@ -85,7 +85,7 @@ local utils = import '../lib/utils.libsonnet';
             '(\n  (\n    group by (instance) (last_over_time(' + lastSuccess + '[' + c.collectorMemory + ']))' +
             '\n    or\n    group by (instance) (namedprocess_namegroup_num_procs' +
             utils.selector([c.processSelector, 'groupname=~"' + s.runnerGroupRegex +
-                                               (if s.masterGroup == null then '' else '|' + s.masterGroup) + '"']) +
+                                               (if s.masterGroup == null || s.masterCountedBy == 'collector' then '' else '|' + s.masterGroup) + '"']) +
             ')\n  )\n  and on (instance)\n  up' + utils.selector([node]) +
             '\n)\nunless on (instance)\n  ' + lastSuccess,
             '10m',

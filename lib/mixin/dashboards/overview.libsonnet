@@ -40,15 +40,24 @@ local utils = import '../lib/utils.libsonnet';
     local servicePanels(s) =
       local p = s.metricPrefix;
       local node = utils.selector([c.nodeSelector, onInstance]);
-      local groups = s.runnerGroupRegex + (if s.masterGroup == null then '' else '|' + s.masterGroup);
+      local masterByCollector = s.masterGroup != null && s.masterCountedBy == 'collector';
+      local groups = s.runnerGroupRegex + (if s.masterGroup == null || masterByCollector then '' else '|' + s.masterGroup);
       [
-        panel(s.alertPrefix + ' processes vs expected', 'short', 'Running processes per group (process-exporter) against what the host expects (its own configuration).', [
+        panel(s.alertPrefix + ' processes vs expected', 'short', 'Running processes per group (process-exporter' +
+                                                                 (if !masterByCollector && s.collectorRunnerGroupRegex == null then '' else '; the host\'s collector, with pgrep, for the groups it counts') +
+                                                                 ') against what the host expects (its own configuration).', [
           target('sum by (instance, groupname) (namedprocess_namegroup_num_procs' +
                  utils.selector([c.processSelector, 'groupname=~"' + groups + '"', onInstance]) + ')',
                  '{{instance}} {{groupname}} running'),
           target('max by (instance, groupname) (' + s.expectedProcessesMetric + node + ')',
                  '{{instance}} {{groupname}} expected'),
-        ]),
+        ] + (
+          // groups the host's collector counts itself (pgrep), e.g. the master
+          if !masterByCollector && s.collectorRunnerGroupRegex == null then [] else [
+            target('max by (instance, groupname) (' + s.liveProcessesMetric + node + ')',
+                   '{{instance}} {{groupname}} running'),
+          ]
+        )),
         panel(s.alertPrefix + ' queue messages', 'short', 'Messages waiting per queue.', [
           target(p + '_queue_messages' + node, '{{instance}} {{queue}}'),
         ]),

@@ -1,5 +1,5 @@
 /** Shell commands that several runbook sections show, built from model values. */
-import type { EndpointModel, QueueModel } from '../../model/types';
+import type { EndpointModel, QueueModel, ServiceModel } from '../../model/types';
 import type { HostFacts, HostShape } from './hosts';
 import { serviceUser } from './hosts';
 import { sh, word } from './markdown';
@@ -18,16 +18,33 @@ export function processCheck(shape: HostShape): string[] {
   return lines;
 }
 
-export function countQueue(queue: QueueModel): string {
-  return `ls ${word(queue.directory)} | wc -l`;
+/** The message files of a queue whose messages sit below subdirectories (ServiceModel.queueFileMaxDepth > 1). */
+function findMessages(queue: QueueModel, maxDepth: number): string {
+  return `find ${word(queue.directory)} -mindepth 1 -maxdepth ${maxDepth} -type f`;
 }
 
-export function watchQueue(queue: QueueModel): string {
-  return sh(['watch', '-n', '10', countQueue(queue)]);
+/**
+ * `service`: where the messages sit (queueFileMaxDepth); a queue without
+ * subdirectories (depth 1) is listed as it is. An object, not a number, so
+ * `queues.map(countQueue)` cannot pass the index as the depth.
+ */
+export function countQueue(queue: QueueModel, service: Pick<ServiceModel, 'queueFileMaxDepth'>): string {
+  const depth = service.queueFileMaxDepth;
+  return depth > 1 ? `${findMessages(queue, depth)} | wc -l` : `ls ${word(queue.directory)} | wc -l`;
+}
+
+export function watchQueue(queue: QueueModel, service: Pick<ServiceModel, 'queueFileMaxDepth'>): string {
+  return sh(['watch', '-n', '10', countQueue(queue, service)]);
 }
 
 /** The oldest messages first: by the enqueue time in the name when the service names files so, else by mtime. */
 export function oldestInQueue(shape: HostShape, queue: QueueModel): string {
+  const depth = shape.service.queueFileMaxDepth;
+  if (depth > 1) {
+    return shape.service.queueFilePattern !== null
+      ? `${findMessages(queue, depth)} -printf '%f\\n' | sort -n | head -n 5`
+      : `${findMessages(queue, depth)} -printf '%T@ %P\\n' | sort -n | head -n 5`;
+  }
   return shape.service.queueFilePattern !== null
     ? `ls ${word(queue.directory)} | sort -n | head -n 5`
     : `ls -tr ${word(queue.directory)} | head -n 5`;

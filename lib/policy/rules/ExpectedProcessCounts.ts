@@ -1,7 +1,10 @@
 /**
  * LH005: the expected process counts are right for the Mailman release,
- * the runner instances and the REST workers, and the host's collector
- * exports exactly them (the alerts compare against that series).
+ * the runner instances and the REST workers, the Mailman master is counted
+ * by the collector (not process-exporter: a runner first seen between the
+ * master's fork and its exec would count as the master for good), and the
+ * host's collector exports exactly them (the alerts compare against that
+ * series).
  */
 import { mailmanRelease, SUPPORTED_MAILMAN_SERIES } from '../../model/mailman-catalogue';
 import { queueCollectorPath, queueMetricNames } from '../../render/queue-collector';
@@ -61,6 +64,17 @@ function checkMailmanModel(host: HostUnderLint): Violation[] {
         'master:count',
         `${host.model.fqdn}: the Mailman master runs 1 process, the model expects ${service.processGroups[master].expectedProcesses}`,
         modelLocation(host, `/service/processGroups/${master}/expectedProcesses`),
+      ),
+    );
+  }
+  if (master >= 0 && service.processGroups[master].countedBy !== 'collector') {
+    out.push(
+      violation(
+        'master:counted-by',
+        `${host.model.fqdn}: the Mailman master is counted by ${service.processGroups[master].countedBy}, which assigns a process to a group once: ` +
+          "a runner it first sees between the master's fork and the runner's exec (still the master's command line) counts as the master for good " +
+          '(a false RunnerDown, a master count of 2); count it with the collector (countedBy "collector")',
+        modelLocation(host, `/service/processGroups/${master}/countedBy`),
       ),
     );
   }

@@ -15,6 +15,7 @@ export const QUEUE_COMMAND_VAR = {
   countCritical: 'listhost_queue_count_critical',
   pattern: 'listhost_queue_pattern',
   glob: 'listhost_queue_glob',
+  maxDepth: 'listhost_queue_max_depth',
 } as const;
 
 const macro = (name: string) => `$${name}$`;
@@ -35,6 +36,7 @@ function queueCommand(): string {
           '-C': { value: macro(v.countCritical), description: 'CRITICAL if more messages than this' },
           '--pattern': { value: macro(v.pattern), description: 'Regex (ERE); a matching file name starts with the enqueue time (Unix seconds)' },
           '--glob': { value: macro(v.glob), description: 'Files whose name matches this glob are messages' },
+          '--max-depth': { value: macro(v.maxDepth), description: 'Look for messages down to this depth (1: the directory only, as find -maxdepth)' },
         },
         'attribute',
       ],

@@ -126,6 +126,7 @@ export function renderHost(host: HostModel): string {
     // An empty pattern tells the plugin to age every file by its mtime (the model's null).
     [`vars.${HOST_VAR.queueFilePattern}`, host.service.queueFilePattern ?? ''],
     [`vars.${HOST_VAR.queueFileGlob}`, host.service.queueFileGlob],
+    [`vars.${HOST_VAR.queueFileMaxDepth}`, host.service.queueFileMaxDepth],
   ];
   if (host.webUrl !== null) body.push([`vars.${HOST_VAR.web}`, webVars(host.webUrl)]);
   if (host.database !== null) body.push([`vars.${HOST_VAR.database}`, { host: host.database.host, port: host.database.port }]);

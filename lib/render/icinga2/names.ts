@@ -58,6 +58,8 @@ export const HOST_VAR = {
   /** Empty when the model's pattern is null: the plugin then ages every file by its mtime. */
   queueFilePattern: 'listhost_queue_file_pattern',
   queueFileGlob: 'listhost_queue_file_glob',
+  /** How deep below a queue directory messages are (1: the directory only). */
+  queueFileMaxDepth: 'listhost_queue_file_max_depth',
   web: 'listhost_web',
   database: 'listhost_database',
 } as const;

@@ -111,6 +111,7 @@ const queue: ApplyRule = {
     raw(`vars.${QUEUE_COMMAND_VAR.countWarning} = queue.messages_warning`),
     raw(`vars.${QUEUE_COMMAND_VAR.pattern} = host.vars.${HOST_VAR.queueFilePattern}`),
     raw(`vars.${QUEUE_COMMAND_VAR.glob} = host.vars.${HOST_VAR.queueFileGlob}`),
+    raw(`vars.${QUEUE_COMMAND_VAR.maxDepth} = host.vars.${HOST_VAR.queueFileMaxDepth}`),
   ],
 };
 

@@ -35,6 +35,7 @@ import {
   waitFor,
   waitGone,
 } from './proc';
+import { HostLock, acquireHostLock } from './lock';
 
 /** The 13 runners Mailman 3.3.8 starts by default, in the order the master starts them. */
 export const MAILMAN_DEFAULT_RUNNERS: readonly string[] = [
@@ -111,6 +112,12 @@ export interface MailmanOptions {
   readonly readyTimeoutMs?: number;
   /** Appended verbatim to the generated mailman.cfg. */
   readonly extraConfig?: string;
+  /**
+   * Directory in which the instance's temp dir (config, var_dir) is created,
+   * e.g. a test-owned mount standing for the host's data volume.
+   * @default os.tmpdir()
+   */
+  readonly parentDir?: string;
 }
 
 export interface MailmanProcess {
@@ -156,6 +163,8 @@ export interface MailmanInstance {
   runnerPids(): Promise<Map<string, number[]>>;
   /** The master and all its live descendants with their command lines. */
   processes(): Promise<MailmanProcess[]>;
+  /** Adopts a live master named by master.pid that the harness did not start (see stopProcesses). */
+  adoptCurrentMaster(): Promise<boolean>;
   /** Runs `runuser -u list -- mailman -C CFG ARGS...` with Debian's PATH. */
   mailman(args: readonly string[]): Promise<ExecResult>;
   /** `mailman create` plus `mailman addmembers -W` (no welcome message). */
@@ -252,6 +261,8 @@ class Instance implements MailmanInstance {
   private master: ProcRef | undefined;
   private stopped = false;
   private msgSeq = 0;
+  /** The host-wide Mailman lock (see lock.ts), released by stop(). */
+  lock: HostLock | undefined;
 
   constructor(
     readonly root: string,
@@ -495,7 +506,27 @@ class Instance implements MailmanInstance {
     await this.waitReady();
   }
 
+  /**
+   * Adopts the master named by master.pid when it is a live Mailman master
+   * other than the one known (started by something else: a self-heal
+   * restart), and records its tree, so stop() finds it by PID. Returns
+   * whether the known master changed.
+   */
+  async adoptCurrentMaster(): Promise<boolean> {
+    const pid = this.readMasterPid();
+    const ref = pid === undefined ? undefined : procRef(pid);
+    if (!ref || !isMasterCmdline(readCmdline(ref.pid) ?? [])) return false;
+    if (this.master && this.master.pid === ref.pid && this.master.startTime === ref.startTime) return false;
+    if (this.master) this.record(this.master);
+    this.master = ref;
+    this.record(ref);
+    await this.processes();
+    return true;
+  }
+
   async stopProcesses(): Promise<void> {
+    // a master started behind the harness' back (self-heal) is stopped too
+    await this.adoptCurrentMaster();
     // refresh what we know about the current tree before signalling
     if (this.master && isAlive(this.master)) await this.processes();
     const master = this.master;
@@ -519,6 +550,7 @@ class Instance implements MailmanInstance {
       this.stopped = true;
       live.delete(this);
       fs.rmSync(this.root, { recursive: true, force: true });
+      this.lock?.release();
     }
   }
 
@@ -593,12 +625,23 @@ export async function startMailman(opts: MailmanOptions = {}): Promise<MailmanIn
   const ids = listIds();
   const smtpPort = opts.smtpPort ?? 1;
   if (await canConnect(smtpPort)) throw new Error(`smtp_port ${smtpPort} is open on 127.0.0.1; it must be closed`);
-  const restPort = await freePort();
-  let lmtpPort = await freePort();
-  while (lmtpPort === restPort) lmtpPort = await freePort();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'listhost-e2e-mailman-'));
+  // process-exporter, pgrep and check_procs see every Mailman on the host: one at a time
+  const lock = await acquireHostLock();
+  let root: string;
+  let restPort: number;
+  let lmtpPort: number;
+  try {
+    restPort = await freePort();
+    lmtpPort = await freePort();
+    while (lmtpPort === restPort) lmtpPort = await freePort();
+    root = fs.mkdtempSync(path.join(opts.parentDir ?? os.tmpdir(), 'listhost-e2e-mailman-'));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   const restPass = crypto.randomBytes(12).toString('hex');
   const inst = new Instance(root, restPort, lmtpPort, smtpPort, ids, opts, restPass);
+  inst.lock = lock;
   live.add(inst);
   installExitHook();
   try {
@@ -618,6 +661,9 @@ export async function startMailman(opts: MailmanOptions = {}): Promise<MailmanIn
       { mode: 0o640 },
     );
     chownR(root, ids.uid, ids.gid);
+    // like Debian's /var/lib/mailman3 and /etc/mailman3 (0755): other users (a monitoring agent) may
+    // traverse it; what Mailman creates below keeps Mailman's own modes (queue dirs 0770 list:list)
+    fs.chmodSync(root, 0o755);
     await inst.start();
     return inst;
   } catch (e) {

@@ -14,7 +14,7 @@ function databaseChecks(ctx: PageContext): string {
 function drainWatch(facts: HostFacts): string {
   const paging = facts.shape.service.queues.filter((q) => q.pagesOnAge);
   if (paging.length === 0) return 'No queue pages on age on these hosts.';
-  return `Watch the delivery queues drain (the 2023 backlog of 4,000 messages took 5 hours):\n\n${block(paging.map(watchQueue))}`;
+  return `Watch the delivery queues drain (the 2023 backlog of 4,000 messages took 5 hours):\n\n${block(paging.map((q) => watchQueue(q, facts.shape.service)))}`;
 }
 
 function restartStep(facts: HostFacts): string {
@@ -22,13 +22,18 @@ function restartStep(facts: HostFacts): string {
 }
 
 export function runnerSection(ctx: PageContext): Section {
+  const mailman = ctx.classes.some((c) => c.facts.mailmanCli !== null);
   return {
     meaning:
       'A process group of the service runs fewer processes than its host expects (label _groupname_ says which; ' +
-      'the host exports what it expects as `*_runner_expected_processes`). Each Mailman runner is its own group ' +
-      '(the REST runner counts its gunicorn workers too), so one dead runner is seen even while the others run. ' +
-      'The master does not restart a runner that died of a signal or an exception: it stays dead, and the queue ' +
-      'it works on stops draining while mail keeps arriving.',
+      'the host exports what it expects as `*_runner_expected_processes`). ' +
+      (mailman
+        ? 'Each Mailman runner is its own group ' +
+          '(the REST runner counts its gunicorn workers too), so one dead runner is seen even while the others run. ' +
+          'The master does not restart a runner that died of a signal or an exception: it stays dead, and the queue ' +
+          'it works on stops draining while mail keeps arriving.'
+        : 'Each group is checked on its own, so one dead group is seen even while the others run. While it is short, ' +
+          'the queues it works on stop draining while mail keeps arriving.'),
     diagnosis: steps([
       `See which group is short, against the counts the host expects:\n\n${perClass(ctx.classes, (f) => block(processCheck(f.shape)))}`,
       `Find why it died (a traceback at the time it disappeared):\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,

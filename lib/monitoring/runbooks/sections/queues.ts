@@ -24,7 +24,7 @@ function queueTable(facts: HostFacts, which: (q: QueueModel) => boolean): string
 function inspectQueues(facts: HostFacts, which: (q: QueueModel) => boolean): string {
   const lines: string[] = [];
   for (const q of facts.shape.service.queues.filter(which)) {
-    lines.push(`# ${q.name}: how many, and the oldest first`, countQueue(q), oldestInQueue(facts.shape, q));
+    lines.push(`# ${q.name}: how many, and the oldest first`, countQueue(q, facts.shape.service), oldestInQueue(facts.shape, q));
   }
   const named = facts.shape.service.queueFilePattern !== null ? '\n\nA file name starts with its enqueue time in Unix seconds: `date -d @<that number>` tells when it came in.' : '';
   return `${block(lines)}${named}`;
@@ -67,7 +67,7 @@ export function queueAgeSection(ctx: PageContext): Section {
       'A refusing relay or an unreachable database: fix that; the runners pick the messages up again (retry on their schedule).',
     ]),
     verify: steps([
-      `The queue drains (the count goes down and the oldest file name gets younger):\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(paging).map(watchQueue)))}`,
+      `The queue drains (the count goes down and the oldest file name gets younger):\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(paging).map((q) => watchQueue(q, f.shape.service))))}`,
       'The alert resolves once the oldest message is younger than the warning age.',
     ]),
   };
@@ -91,17 +91,20 @@ export function queueMessagesSection(ctx: PageContext): Section {
       'A stuck runner: restart the service after fixing the cause (see the runner runbook).',
       'A loop or flood: stop it at its source (moderate the list, block the sender); do not delete queue files.',
     ]),
-    verify: steps([`The count goes down:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.map(watchQueue)))}`]),
+    verify: steps([`The count goes down:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.map((q) => watchQueue(q, f.shape.service))))}`]),
   };
 }
 
 export function failedMessagesSection(ctx: PageContext): Section {
   const failed = (q: QueueModel) => q.ticketWhenNonEmpty;
+  const mailman = ctx.classes.some((c) => c.facts.mailmanCli !== null);
   return {
-    meaning:
-      'Messages the service could not process wait in a queue for failed messages (label _queue_: Mailman moves a ' +
-      'message to `shunt` when a runner raised an exception on it, and to `bad` when it cannot be read at all). ' +
-      'Nothing will ever look at them but a human.',
+    meaning: mailman
+      ? 'Messages the service could not process wait in a queue for failed messages (label _queue_: Mailman moves a ' +
+        'message to `shunt` when a runner raised an exception on it, and to `bad` when it cannot be read at all). ' +
+        'Nothing will ever look at them but a human.'
+      : 'Messages the service could not process, or set aside for a human, wait in a queue of their own (label _queue_). ' +
+        'Nothing will ever look at them but a human.',
     diagnosis: steps([
       `The queues:\n\n${perClass(ctx.classes, (f) => queueTable(f, failed))}`,
       `The messages:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(failed).map((q) => sh(['ls', '-l', q.directory]))))}`,
@@ -120,7 +123,7 @@ export function failedMessagesSection(ctx: PageContext): Section {
           : `Move the shunted messages back to the queues they came from (add \`--discard\` only to drop them for good):\n\n${block([`${f.mailmanCli} unshunt`])}\n\nFiles in \`bad\` cannot be requeued: copy them off the host for analysis, then remove them.`,
       ),
     ]),
-    verify: steps([`The queues are empty:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(failed).map(countQueue)))}`]),
+    verify: steps([`The queues are empty:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(failed).map((q) => countQueue(q, f.shape.service))))}`]),
   };
 }
 

@@ -69,7 +69,7 @@ export function databaseSection(ctx: PageContext): Section {
     ]),
     verify: steps([
       'The connect check says `reachable`; every runner has its expected count.',
-      perClass(ctx.classes, (f) => block(f.shape.service.queues.filter((q) => q.pagesOnAge).map(watchQueue))),
+      perClass(ctx.classes, (f) => block(f.shape.service.queues.filter((q) => q.pagesOnAge).map((q) => watchQueue(q, f.shape.service)))),
     ]),
   };
 }
@@ -92,7 +92,7 @@ export function hostDownSection(ctx: PageContext): Section {
     ]),
     fix: steps(['Bring the host back (console, power, network).', 'Tell the list admins if lists are down for long.']),
     verify: steps([
-      `Once it is back, the held-back alerts show again. Check the service above all: a maintenance killed the \`out\` runner in 2023 and it stayed dead.\n\n${perClass(ctx.classes, (f) => block([...processCheck(f.shape), ...f.shape.service.queues.filter((q) => q.pagesOnAge).map(watchQueue)]))}`,
+      `Once it is back, the held-back alerts show again. Check the service above all: a maintenance killed the \`out\` runner in 2023 and it stayed dead.\n\n${perClass(ctx.classes, (f) => block([...processCheck(f.shape), ...f.shape.service.queues.filter((q) => q.pagesOnAge).map((q) => watchQueue(q, f.shape.service))]))}`,
       ctx.seeAlso('runner', 'queue-age', 'inodes'),
     ]),
   };
