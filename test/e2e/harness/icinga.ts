@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChildProcess, spawn } from 'node:child_process';
 import { ProcRef, procRef, run, signalRef, terminate, waitFor, ExecResult } from './proc';
+import { readNetstrings } from '../../icinga2/icinga';
 
 export const ICINGA2_BIN = '/usr/sbin/icinga2';
 export const NAGIOS_PLUGIN_DIR = '/usr/lib/nagios/plugins';
@@ -44,21 +45,6 @@ export interface IcingaRun {
   readonly results: ReadonlyMap<string, IcingaCheckResult>;
   /** The run's PluginDir (gone after the run; argv[0] of each command points into it). */
   readonly pluginDir: string;
-}
-
-/** Icinga's state and cache files: netstrings (`LEN:JSON,`). */
-export function readNetstrings(file: string): any[] {
-  const data = fs.readFileSync(file);
-  const records: any[] = [];
-  let i = 0;
-  while (i < data.length) {
-    const colon = data.indexOf(0x3a, i);
-    const length = Number(data.subarray(i, colon).toString('ascii'));
-    records.push(JSON.parse(data.subarray(colon + 1, colon + 1 + length).toString('utf8')));
-    if (data[colon + 1 + length] !== 0x2c) throw new Error(`${file}: malformed netstring at ${i}`);
-    i = colon + 2 + length;
-  }
-  return records;
 }
 
 function checkedServices(statusPath: string): Set<string> {
