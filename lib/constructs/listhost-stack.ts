@@ -52,6 +52,7 @@ export class ListhostStack extends TerraformStack {
 
   public readonly monitoring: MonitoringProps;
   private readonly hostsByFqdn = new Map<string, ServiceHost>();
+  private hostsByPath?: Map<string, ServiceHost>;
   private ssh?: SshVariables;
   private artifacts?: StackArtifacts;
 
@@ -83,8 +84,17 @@ export class ListhostStack extends TerraformStack {
         artifacts: this.artifacts,
         appHosts: appHosts(this.node.root),
       },
-      (constructPath, message) => Annotations.of([...this.hostsByFqdn.values()].find((host) => host.node.path === constructPath) ?? this).addWarning(message),
+      (constructPath, message) => Annotations.of(this.hostAt(constructPath) ?? this).addWarning(message),
     ));
+  }
+
+  /**
+   * The host declared at a construct path. Warnings come one per host and
+   * rule, so the lookup is a map built once, not a scan of every host.
+   */
+  private hostAt(constructPath: string): ServiceHost | undefined {
+    this.hostsByPath ??= new Map([...this.hostsByFqdn.values()].map((host) => [host.node.path, host]));
+    return this.hostsByPath.get(constructPath);
   }
 
   /** Hosts in declaration order. */
@@ -100,6 +110,7 @@ export class ListhostStack extends TerraformStack {
       throw propErrors.conflict(host.node.path, 'fqdn', model.fqdn, `is already declared by ${other.node.path}; each host is declared once per stack`);
     }
     this.hostsByFqdn.set(model.fqdn, host);
+    this.hostsByPath = undefined;
     appHostsByRoot.delete(this.node.root);
     this.ssh ??= declareSshVariables(this);
     // Hashed here for the triggers, not kept: the writer renders them again

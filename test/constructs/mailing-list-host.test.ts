@@ -105,3 +105,17 @@ describe('provisioning', () => {
     assert.notEqual(trigger(first)['/usr/local/lib/listhost/mailman-queue-collector'], trigger(second)['/usr/local/lib/listhost/mailman-queue-collector'], 'the collector exports the expected process count');
   });
 });
+
+describe('synth-time policy through the stack', () => {
+  it('attaches a rule warning to the host it is about', async () => {
+    const stack = newStack();
+    const host = new MailingListHost(stack, 'host', { ...hostProps(), contacts: [] });
+    const other = new MailingListHost(stack, 'other', hostProps('lists2001.example.org', 'dc2', 'B'));
+    await stack.prepare();
+    Testing.synth(stack, true);
+    const warnings = (construct: MailingListHost) => construct.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    assert.equal(warnings(host).length, 1, warnings(host).join('\n'));
+    assert.match(warnings(host)[0], /^\[LH016\] lists1001\.example\.org has no contacts/);
+    assert.deepEqual(warnings(other), []);
+  });
+});
