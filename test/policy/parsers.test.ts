@@ -166,4 +166,18 @@ describe('Icinga 2 values shared between objects', () => {
     assert.deepEqual((config.hosts.get('x')!.attrs.vars as Record<string, unknown>).d, { a: 1, b: 2 });
     assert.deepEqual((config.hosts.get('y')!.attrs.vars as Record<string, unknown>).d, { a: 1 });
   });
+
+  it('an object setting several keys keeps them all, and leaves the template and its siblings alone', () => {
+    const config = parseIcingaConfig([
+      {
+        file: 't.conf',
+        text:
+          'template Host "t" {\n  vars.d = { "a" = 1 }\n  vars.keep = "t"\n}\n' +
+          'object Host "x" {\n  import "t"\n  vars.one = 1\n  vars.d.b = 2\n  vars.two = 2\n  vars.d.c = 3\n}\n' +
+          'object Host "y" {\n  import "t"\n  vars.d.z = 9\n}\n',
+      },
+    ]);
+    assert.deepEqual(config.hosts.get('x')!.attrs.vars, { d: { a: 1, b: 2, c: 3 }, keep: 't', one: 1, two: 2 });
+    assert.deepEqual(config.hosts.get('y')!.attrs.vars, { d: { a: 1, z: 9 }, keep: 't' });
+  });
 });

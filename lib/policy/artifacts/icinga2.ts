@@ -626,13 +626,25 @@ export function evaluate(expr: Expr, scope: Scope, self?: Record<string, Value>)
   }
 }
 
-function setPath(target: Record<string, Value>, path: readonly string[], op: '=' | '+=', value: Value): void {
+/**
+ * Sets `path` in `target`. Dictionaries on the way are copied on first write
+ * (they may be literals shared with the parsed configuration, e.g. a
+ * template's `vars`); `owned` holds the copies this object already made, so
+ * an object setting many `vars.x` copies its `vars` once, not once per line.
+ */
+function setPath(target: Record<string, Value>, path: readonly string[], op: '=' | '+=', value: Value, owned: WeakSet<object>): void {
   let node = target;
-  for (const part of path.slice(0, -1)) {
-    // Copy on write: values may be literals shared with the parsed configuration (templates).
+  for (let i = 0; i < path.length - 1; i++) {
+    const part = path[i];
     const child = node[part];
-    node[part] = isDict(child) ? { ...child } : {};
-    node = node[part] as Record<string, Value>;
+    if (isDict(child) && owned.has(child)) {
+      node = child;
+      continue;
+    }
+    const copy: Record<string, Value> = isDict(child) ? { ...child } : {};
+    owned.add(copy);
+    node[part] = copy;
+    node = copy;
   }
   const last = path[path.length - 1];
   if (op === '+=') {
@@ -690,6 +702,7 @@ function buildObject(
   into: Record<string, Value>,
   imported: string[],
   seen: Set<Block> = new Set(),
+  owned: WeakSet<object> = new WeakSet(),
 ): void {
   if (seen.has(block)) return;
   seen.add(block);
@@ -698,11 +711,11 @@ function buildObject(
       const name = evaluate(statement.name, scope, into);
       const template = typeof name === 'string' ? templates.get(`${block.type}\0${name}`) : undefined;
       if (template) {
-        buildObject(template, templates, scope, into, imported, seen);
+        buildObject(template, templates, scope, into, imported, seen, owned);
         if (typeof name === 'string' && !imported.includes(name)) imported.push(name);
       }
     } else if (statement.s === 'set') {
-      setPath(into, statement.path, statement.op, evaluate(statement.value, scope, into));
+      setPath(into, statement.path, statement.op, evaluate(statement.value, scope, into), owned);
     }
   }
 }
