@@ -9,19 +9,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { App } from 'cdktf';
-import { ListhostStack, MailingListHost, synthesize, type ListhostStackProps } from '../../lib';
+import { ListhostStack, MailingListHost, synthesize } from '../../lib';
+import { LISTS_STACK_PROPS, listHostProps } from '../../examples/wikimedia-lists/fleet';
 import { argValue, fleetLayout, type AppReport } from './fleet';
-
-const STACK_PROPS: ListhostStackProps = {
-  monitoring: {
-    runbookBaseUrl: 'https://runbooks.example.org/lists/',
-    alerting: {
-      pager: { name: 'oncall-pager', webhookUrl: 'https://pager.example.org/v1/alertmanager', webhookCredentialsFile: '/etc/alertmanager/secrets/pager-token' },
-      tickets: { name: 'sre-tickets', email: 'sre-tickets@example.org' },
-      listAdmins: { name: 'list-admins', email: 'listadmins@example.org' },
-    },
-  },
-};
 
 async function main(): Promise<void> {
   const loadMs = performance.now();
@@ -34,25 +24,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const app = new App({ outdir });
   for (const stackSpec of layout) {
-    const stack = new ListhostStack(app, stackSpec.id, STACK_PROPS);
+    const stack = new ListhostStack(app, stackSpec.id, LISTS_STACK_PROPS);
     for (const host of stackSpec.hosts) {
-      new MailingListHost(stack, host.id, {
-        fqdn: host.fqdn,
-        location: { site: host.site, row: host.row },
-        platform: { os: 'debian', release: '12', agent: { name: 'puppet', version: '7' } },
-        contacts: [{ name: 'list admins', email: 'listadmins@example.org' }],
-        mailmanVersion: '3.3.8',
-        restWorkers: 2,
-        rootVolume: { mountpoint: '/', device: '/dev/vda1', size: '20GiB' },
-        dataVolume: { mountpoint: '/srv/mailman3', device: '/dev/vdb1', size: '100GiB' },
-        backup: {
-          paths: ['/srv/mailman3', '/etc/mailman3'],
-          expectedFiles: 1_000_000,
-          restoreVolume: { mountpoint: '/srv/restore', device: '/dev/vdc', size: '100GiB' },
-        },
-        database: { host: host.database, port: 3306 },
-        webUrl: `https://${host.fqdn}/postorius/lists/`,
-      });
+      new MailingListHost(stack, host.id, listHostProps({ fqdn: host.fqdn, site: host.site, row: host.row, database: host.database }));
     }
   }
   const t1 = performance.now();
