@@ -2,12 +2,12 @@
  * LH015: no secret in plain text in any written file (each host's files,
  * the stack's shared files) or in a host spec file.
  */
-import { findSecrets } from '../artifacts/secrets';
+import { findSecrets, type SecretHit } from '../artifacts/secrets';
 import { fromViolations, type ArtifactStore, type RuleImplementation, type Violation } from '../types';
 import { violation } from './support';
 
-function scan(file: string, text: string): Violation[] {
-  return findSecrets(text).map((hit) =>
+function scan(file: string, text: string, hitsFor: (text: string) => readonly SecretHit[] = findSecrets): Violation[] {
+  return hitsFor(text).map((hit) =>
     violation(
       `secret:${file}:${hit.line}`,
       `${file} line ${hit.line} holds ${hit.what} in plain text`,
@@ -16,11 +16,24 @@ function scan(file: string, text: string): Violation[] {
   );
 }
 
+/**
+ * Hits by file text, per artifact store: about half of a host's files are
+ * the same bytes on every host of a fleet (units, scripts), scanned once.
+ */
+const hitsByStore = new WeakMap<ArtifactStore, Map<string, readonly SecretHit[]>>();
+
 function scanFiles(artifacts: ArtifactStore, paths: readonly string[]): Violation[] {
+  let seen = hitsByStore.get(artifacts);
+  if (!seen) hitsByStore.set(artifacts, (seen = new Map()));
+  const hitsFor = (text: string): readonly SecretHit[] => {
+    let hits = seen.get(text);
+    if (!hits) seen.set(text, (hits = findSecrets(text)));
+    return hits;
+  };
   const out: Violation[] = [];
   for (const path of paths) {
     const text = artifacts.get(path);
-    if (text !== undefined) out.push(...scan(artifacts.display(path), text));
+    if (text !== undefined) out.push(...scan(artifacts.display(path), text, hitsFor));
   }
   return out;
 }
