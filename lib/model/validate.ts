@@ -1,17 +1,14 @@
 /**
- * JSON Schema validation of host models, compiled once per process.
+ * JSON Schema validation of host models with the validator ajv compiled
+ * from lib/schema/host.schema.json ahead of time
+ * (scripts/generate-validators.ts): no schema compilation at synth.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import hostSchema from '../schema/host.schema.json';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ListhostSchemaError } from '../errors';
+import generatedHostValidator from './host-validator.generated';
 import type { HostModel } from './types';
 
-let compiled: ValidateFunction | undefined;
-
-function hostValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: false, strict: true }).compile(hostSchema);
-  return compiled;
-}
+const hostValidator = generatedHostValidator as ValidateFunction;
 
 function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return `unknown property '${(error.params as { additionalProperty: string }).additionalProperty}'`;
@@ -21,7 +18,7 @@ function describe(error: ErrorObject): string {
 
 /** Throws a ListhostSchemaError naming the source and the JSON pointer of the first problem. */
 export function validateHostModel(value: unknown, source: string): asserts value is HostModel {
-  const validate = hostValidator();
+  const validate = hostValidator;
   if (!validate(value)) {
     const error = validate.errors![0];
     throw new ListhostSchemaError(source, error.instancePath || '/', describe(error));

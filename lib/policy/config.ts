@@ -4,8 +4,8 @@
  * Everything is optional; `DEFAULT_POLICY_CONFIG` is what a repo gets
  * without a config file.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
-import schema from './policy-config.schema.json';
+import type { ValidateFunction } from 'ajv';
+import generatedPolicyConfigValidator from './policy-config-validator.generated';
 import { LintInputError } from './errors';
 import { parseDataFile } from './data-file';
 
@@ -43,11 +43,11 @@ export interface PolicyConfigInput {
   readonly filesystemAlerts?: { readonly require?: readonly FilesystemAlertKind[]; readonly burstMaxWindowSeconds?: number };
 }
 
-let validator: ValidateFunction | undefined;
+/** Compiled ahead of time from the schema (scripts/generate-validators.ts). */
+const validator = generatedPolicyConfigValidator as ValidateFunction;
 
 /** Checks and completes a config; throws LintInputError naming `source` and the JSON pointer. */
 export function resolvePolicyConfig(input: unknown, source: string): PolicyConfig {
-  validator ??= new Ajv({ allErrors: false, strict: true }).compile(schema);
   if (!validator(input)) {
     const error = validator.errors![0];
     const detail =
