@@ -56,6 +56,21 @@ const postfix: ServiceDefinitionProps = {
   // hash_queue_names = deferred, defer with hash_queue_depth = 1 puts
   // deferred mail one directory down (deferred/A/4C2F1D2E3A).
   queueFileMaxDepth: 2,
+  // The spool's queue directories are 0700 postfix: the nagios user that runs
+  // the Icinga queue check cannot read them. The check reads the numbers the
+  // queue collector (run by systemd as root) writes for node_exporter
+  // instead, so the monitoring user needs no privilege at all.
+  queueCheckSource: 'collector',
+  // How alerts and runbooks name Postfix's parts. master(8) restarts a
+  // daemon that dies (throttled when it dies at start). No list admins: the
+  // relay's outages go to the on-call route only.
+  vocabulary: {
+    worker: 'daemon',
+    supervisor: 'master',
+    supervisorRestartsWorkers: true,
+    burst: 'a burst of mail',
+    requeue: 'release',
+  },
 };
 
 const app = new App();

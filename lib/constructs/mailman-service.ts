@@ -9,7 +9,7 @@ import {
 } from '../model/mailman-catalogue';
 import type { QueueThresholdProps } from './props';
 import { checkInteger, checkName, checkPath, checkPowerOfTwo, checkServiceUnit } from './prop-checks';
-import { resolveQueueThresholds, type ProcessGroupProps, type QueueProps, type ServiceDefinitionProps } from './service-definition';
+import { resolveQueueThresholds, type ProcessGroupProps, type QueueProps, type ServiceDefinitionProps, type ServiceVocabularyProps } from './service-definition';
 
 /** Per-runner settings (`[runner.NAME]` in mailman.cfg). */
 export interface RunnerProps {
@@ -67,6 +67,19 @@ export const MAILMAN_DEFAULTS = {
   user: 'list',
   unit: 'mailman3.service',
 } as const;
+
+/** How alerts and runbooks name Mailman's parts. */
+export const MAILMAN_VOCABULARY: Required<ServiceVocabularyProps> = {
+  displayName: 'Mailman',
+  worker: 'runner',
+  workers: 'runners',
+  supervisor: 'master',
+  // The master never restarts a runner that died of a signal or an exception.
+  supervisorRestartsWorkers: false,
+  burst: 'a big posting',
+  requeue: 'unshunt',
+  webBackend: 'the REST runner',
+};
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -139,5 +152,10 @@ export function mailmanServiceDefinition(construct: string, props: MailmanProps,
     queueFilePattern: MAILMAN_QUEUE_FILE_PATTERN,
     queueFileGlob: MAILMAN_QUEUE_FILE_GLOB,
     queueThresholds,
+    vocabulary: MAILMAN_VOCABULARY,
+    // List members see these outages; Alertmanager tells their list admins.
+    notifyListAdmins: true,
+    // Debian's mailman3 queue directories are group list, which nagios joins.
+    queueCheckSource: 'directory',
   };
 }

@@ -5,9 +5,9 @@
  * runner) declares its own.
  */
 import { propErrors } from '../errors';
-import type { ProcessCounter, ProcessGroupModel, QueueModel, ServiceModel } from '../model/types';
+import type { ProcessCounter, ProcessGroupModel, QueueCheckSource, QueueModel, ServiceModel, ServiceVocabularyModel } from '../model/types';
 import type { QueueThresholdProps } from './props';
-import { checkInteger, checkName, checkPath, checkServiceUnit, checkText } from './prop-checks';
+import { checkInteger, checkName, checkPath, checkServiceUnit, checkText, isPlainText } from './prop-checks';
 
 /** A group of processes that must be alive. */
 export interface ProcessGroupProps {
@@ -75,6 +75,59 @@ export interface QueueProps {
   readonly ticketWhenNonEmpty?: boolean;
 }
 
+/**
+ * How alerts, runbooks and dashboards name the parts of the service. Every
+ * word has a service-neutral default; MailingListHost sets Mailman's.
+ * Plain words only (letters, digits, spaces, `'`, `,`, `.`, `-`; at most 60
+ * characters): they go into alert templates, YAML and Markdown as they are.
+ */
+export interface ServiceVocabularyProps {
+  /**
+   * The service as people call it, in alert summaries and dashboard titles.
+   * @default - the alert prefix (metricPrefix in CamelCase, e.g. `Postfix`)
+   */
+  readonly displayName?: string;
+  /**
+   * One process of a worker group: `runner` (Mailman), `daemon` (Postfix).
+   * @default 'worker'
+   */
+  readonly worker?: string;
+  /**
+   * Plural of `worker`.
+   * @default - `worker` + 's'
+   */
+  readonly workers?: string;
+  /**
+   * The supervisor process (the group with role `master`).
+   * @default 'master'
+   */
+  readonly supervisor?: string;
+  /**
+   * Whether the supervisor starts a worker again when it dies (Postfix's
+   * master does, throttled; Mailman's master does not). Decides what the
+   * worker alert and runbook say about a worker that stays down.
+   * @default false
+   */
+  readonly supervisorRestartsWorkers?: boolean;
+  /**
+   * A legitimate burst that fills a queue and then drains, so a large queue
+   * alone is no alarm: `a big posting` (Mailman), `a burst of mail`.
+   * @default 'a burst of messages'
+   */
+  readonly burst?: string;
+  /**
+   * What a human does with failed messages once the cause is fixed:
+   * `unshunt` (Mailman), `requeue`, `release`.
+   * @default 'requeue'
+   */
+  readonly requeue?: string;
+  /**
+   * What the web front end depends on, named by the web alert: `the REST runner`.
+   * @default - "the service's " + workers
+   */
+  readonly webBackend?: string;
+}
+
 export interface ServiceDefinitionProps {
   /** e.g. `postfix`. */
   readonly kind: string;
@@ -116,6 +169,38 @@ export interface ServiceDefinitionProps {
   readonly queueFileMaxDepth?: number;
   /** @default - see QueueThresholdProps */
   readonly queueThresholds?: QueueThresholdProps;
+  /**
+   * Words for the service's parts in alerts, runbooks and dashboards.
+   * @default - service-neutral words (see ServiceVocabularyProps)
+   */
+  readonly vocabulary?: ServiceVocabularyProps;
+  /**
+   * Whether the service has users who notice its outages themselves and
+   * admins to tell (a mailing list's members and list admins). If so, the
+   * outages they see (supervisor down, a paging queue stalled, the web front
+   * end down, the host down) carry `list_visible="true"`, and Alertmanager
+   * also sends them to `monitoring.alerting.listAdmins`.
+   * @default false
+   */
+  readonly notifyListAdmins?: boolean;
+  /**
+   * What the Icinga queue check (`check_listhost_queue`, run by the agent as
+   * the `nagios` user) reads.
+   *
+   * `'directory'`: it counts the queue directories itself, so `nagios` must
+   * be able to read them (Mailman's are group `list`, which Debian's nagios
+   * user is added to).
+   *
+   * `'collector'`: it reads the counts and ages the host's queue collector
+   * (run by systemd as root every minute) writes for node_exporter, and
+   * reports UNKNOWN when they are older than 5 minutes or the collector's
+   * last run failed. Choose it for spools only the service's own user may
+   * read: Postfix's `active`, `deferred`, `incoming` and `hold` are mode 0700,
+   * owner postfix. No privilege is granted to the monitoring user, and Icinga
+   * and Prometheus report the same numbers.
+   * @default 'directory'
+   */
+  readonly queueCheckSource?: QueueCheckSource;
 }
 
 /** Deepest queueFileMaxDepth accepted: a queue and three levels of hash subdirectories. */
@@ -126,9 +211,61 @@ export const DEFAULT_QUEUE_THRESHOLDS = { ageWarningSeconds: 900, ageCriticalSec
 const GROUPNAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const METRIC_PREFIX = /^[a-z][a-z0-9_]{0,30}$/;
 
+const VOCABULARY_WORDS = /^[A-Za-z][A-Za-z0-9 ',.-]{0,59}$/;
+
+function checkWords(construct: string, prop: string, value: unknown): string {
+  if (typeof value !== 'string' || !VOCABULARY_WORDS.test(value)) {
+    throw propErrors.invalid(construct, prop, value, "plain words for alerts and runbooks: a letter, then letters, digits, spaces, \"'\", \",\", \".\" or \"-\", at most 60 characters");
+  }
+  return value;
+}
+
+function checkBoolean(construct: string, prop: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw propErrors.invalid(construct, prop, value, 'true or false');
+  return value;
+}
+
+/** `mailman` -> `Mailman`, `postfix_relay` -> `PostfixRelay`: the alert name prefix. */
+export function alertPrefixOf(metricPrefix: string): string {
+  return metricPrefix
+    .split('_')
+    .filter((p) => p !== '')
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join('');
+}
+
+/** The vocabulary with defaults applied, checked; `at` is where it sits in the props. */
+export function resolveVocabulary(construct: string, at: string, metricPrefix: string, props: ServiceVocabularyProps | undefined): ServiceVocabularyModel {
+  if (props !== undefined && (props === null || typeof props !== 'object' || Array.isArray(props))) {
+    throw propErrors.invalid(construct, at, props, 'an object of words ({ worker, supervisor, burst, ... })');
+  }
+  const v = props ?? {};
+  const word = (key: keyof ServiceVocabularyProps, fallback: string) => checkWords(construct, `${at}.${key}`, v[key] ?? fallback);
+  const worker = word('worker', 'worker');
+  const workers = word('workers', `${worker}s`);
+  return {
+    displayName: word('displayName', alertPrefixOf(metricPrefix)),
+    worker,
+    workers,
+    supervisor: word('supervisor', 'master'),
+    supervisorRestartsWorkers: checkBoolean(construct, `${at}.supervisorRestartsWorkers`, v.supervisorRestartsWorkers ?? false),
+    burst: word('burst', 'a burst of messages'),
+    requeue: word('requeue', 'requeue'),
+    webBackend: word('webBackend', `the service's ${workers}`),
+  };
+}
+
+/** A `find -name` pattern: one file name, so no `/`. */
+function checkFileGlob(construct: string, prop: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.includes('/') || !isPlainText(value)) {
+    throw propErrors.invalid(construct, prop, value, 'a non-empty file-name pattern for find -name (e.g. "*.pck"), without "/", control characters or unpaired surrogates');
+  }
+  return value;
+}
+
 function checkRegex(construct: string, prop: string, value: string | undefined): string {
-  if (typeof value !== 'string' || value === '' || /[\u0000-\u001f'"`]/.test(value)) {
-    throw propErrors.invalid(construct, prop, value, 'a non-empty regular expression without quotes or control characters');
+  if (typeof value !== 'string' || value === '' || /[\u0000-\u001f'"`]/.test(value) || !isPlainText(value)) {
+    throw propErrors.invalid(construct, prop, value, 'a non-empty regular expression without quotes, control characters or unpaired surrogates');
   }
   try {
     new RegExp(value);
@@ -213,8 +350,17 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
   });
 
   const restartCommand = props.restartCommand ?? ['systemctl', 'restart', unit];
-  if (!Array.isArray(restartCommand) || restartCommand.length === 0 || restartCommand.some((w) => typeof w !== 'string' || w === '' || w.includes('\0'))) {
+  if (!Array.isArray(restartCommand) || restartCommand.length === 0) {
     throw propErrors.invalid(construct, p('restartCommand'), restartCommand, 'a non-empty list of command words');
+  }
+  restartCommand.forEach((w, i) => {
+    if (typeof w !== 'string' || w === '' || !isPlainText(w)) {
+      throw propErrors.invalid(construct, p(`restartCommand[${i}]`), w, 'a non-empty command word without control characters or unpaired surrogates');
+    }
+  });
+  const queueCheckSource = props.queueCheckSource ?? 'directory';
+  if (queueCheckSource !== 'directory' && queueCheckSource !== 'collector') {
+    throw propErrors.invalid(construct, p('queueCheckSource'), queueCheckSource, '"directory" (the check reads the queue directories) or "collector" (it reads what the root-run queue collector wrote)');
   }
   return {
     kind: checkName(construct, p('kind'), props.kind),
@@ -226,7 +372,10 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
     processGroups,
     queues,
     queueFilePattern: props.queueFilePattern === undefined ? null : checkRegex(construct, p('queueFilePattern'), props.queueFilePattern),
-    queueFileGlob: props.queueFileGlob ?? '*',
+    queueFileGlob: props.queueFileGlob === undefined ? '*' : checkFileGlob(construct, p('queueFileGlob'), props.queueFileGlob),
     queueFileMaxDepth: checkInteger(construct, p('queueFileMaxDepth'), props.queueFileMaxDepth ?? 1, 1, MAX_QUEUE_FILE_DEPTH),
+    vocabulary: resolveVocabulary(construct, p('vocabulary'), props.metricPrefix, props.vocabulary),
+    listVisibleOutages: checkBoolean(construct, p('notifyListAdmins'), props.notifyListAdmins ?? false),
+    queueCheckSource,
   };
 }

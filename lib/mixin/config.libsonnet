@@ -133,6 +133,13 @@
         ticketQueues: ['shunt', 'bad'],
         webProbeSelector: 'probe="web"',
         databaseProbeSelector: 'probe="database"',
+        // Mailman's words (ServiceDefinitionProps.vocabulary); its list
+        // members see its outages, so their list admins are told.
+        workerNoun: 'runner',
+        burstName: 'a big posting',
+        requeueVerb: 'unshunt',
+        webBackend: 'the REST runner',
+        listVisible: true,
       },
     ],
 
@@ -187,6 +194,32 @@
       // (e.g. probe="postfixadmin-web"), or both alerts select both probes.
       webProbeSelector: null,
       databaseProbeSelector: null,
+
+      // ---- words (ServiceDefinitionProps.vocabulary) ----------------------
+      // How the alert texts and dashboard titles name the service's parts;
+      // service-neutral unless the service says otherwise. Plain words: they
+      // land in Prometheus templates as they are.
+      // The service as people call it.
+      displayName: self.alertPrefix,
+      // One process of a worker group (Mailman: runner; Postfix: daemon),
+      // its plural, and the supervisor (the group with role master).
+      workerNoun: 'worker',
+      workersNoun: self.workerNoun + 's',
+      supervisorNoun: 'master',
+      // Whether the supervisor starts a dead worker again (Postfix's does;
+      // Mailman's does not, so a dead runner stays dead).
+      supervisorRestartsWorkers: false,
+      // A legitimate burst that fills a queue and drains.
+      burstName: 'a burst of messages',
+      // What a human does with failed messages once the cause is fixed.
+      requeueVerb: 'requeue',
+      // What the web front end depends on, for the web alert.
+      webBackend: "the service's " + self.workersNoun,
+      // Whether the outages users see themselves (master down, a paging
+      // queue stalled, the web front end down) carry list_visible="true",
+      // so Alertmanager tells the list admins too (2023: the owners learnt
+      // of the outage from users). HostDown carries it when any service does.
+      listVisible: false,
     },
   },
 }

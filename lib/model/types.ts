@@ -114,6 +114,44 @@ export interface ServiceModel {
    * `find -maxdepth` (1: the directory only; Postfix's hashed deferred queue: 2).
    */
   readonly queueFileMaxDepth: number;
+  /** The words alerts, runbooks and dashboards use for this service. */
+  readonly vocabulary: ServiceVocabularyModel;
+  /**
+   * Whether the service's user-visible outages (supervisor down, a paging
+   * queue stalled, the web front end down, the host down) carry
+   * `list_visible="true"`, which Alertmanager also sends to the list admins.
+   */
+  readonly listVisibleOutages: boolean;
+  /**
+   * What the Icinga queue check reads: `directory` counts the queue
+   * directories itself (the nagios user must be able to read them);
+   * `collector` reads the numbers the root-run textfile collector wrote
+   * (for spools only the service's user can read, such as Postfix's).
+   */
+  readonly queueCheckSource: QueueCheckSource;
+}
+
+/** See ServiceModel.queueCheckSource. */
+export type QueueCheckSource = 'directory' | 'collector';
+
+/** How alerts and runbooks name the parts of a service (ServiceDefinitionProps.vocabulary). */
+export interface ServiceVocabularyModel {
+  /** The service as people call it: `Mailman`, `Postfix`. */
+  readonly displayName: string;
+  /** One worker process of a group: `runner` (Mailman), `daemon` (Postfix). */
+  readonly worker: string;
+  /** Its plural. */
+  readonly workers: string;
+  /** The supervisor process (ProcessGroupModel.role `master`): `master`. */
+  readonly supervisor: string;
+  /** Whether the supervisor starts a worker again that died (Postfix's master does; Mailman's does not). */
+  readonly supervisorRestartsWorkers: boolean;
+  /** A legitimate burst that fills a queue and drains: `a big posting`, `a burst of mail`. */
+  readonly burst: string;
+  /** What a human does with failed messages once the cause is fixed: `unshunt`, `requeue`. */
+  readonly requeue: string;
+  /** What the web front end needs of the service, for the web alert: `the REST runner`. */
+  readonly webBackend: string;
 }
 
 /** Restarts the service when a process group is short, at most once per interval. */

@@ -51,6 +51,17 @@ export interface MixinServiceConfig {
   readonly queueMessagesWarning: number;
   readonly webProbeSelector: string | null;
   readonly databaseProbeSelector: string | null;
+  /** Words of the alert texts and dashboard titles (ServiceModel.vocabulary). */
+  readonly displayName: string;
+  readonly workerNoun: string;
+  readonly workersNoun: string;
+  readonly supervisorNoun: string;
+  readonly supervisorRestartsWorkers: boolean;
+  readonly burstName: string;
+  readonly requeueVerb: string;
+  readonly webBackend: string;
+  /** Whether its user-visible outages carry `list_visible="true"` (ServiceModel.listVisibleOutages). */
+  readonly listVisible: boolean;
 }
 
 /** The `_config` overrides; absent fields keep the mixin's defaults. */
@@ -138,6 +149,8 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
   const master = agreed(hosts, 'the master process group (role "master")', (h) =>
     h.service.processGroups.filter((g) => g.role === 'master').map((g) => g.groupname)[0] ?? null,
   );
+  const vocabulary = agreed(hosts, 'service.vocabulary', (h) => h.service.vocabulary);
+  const listVisible = agreed(hosts, 'service.listVisibleOutages', (h) => h.service.listVisibleOutages);
   const masterCountedBy = agreed(hosts, 'service.processGroups[master].countedBy', (h): ProcessCounter =>
     h.service.processGroups.find((g) => g.role === 'master')?.countedBy ?? 'process-exporter',
   );
@@ -191,6 +204,15 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
     queueMessagesWarning: threshold('messagesWarning', 1000),
     webProbeSelector: hosts.some((h) => h.webUrl !== null) ? `${PROBE_LABEL}="${WEB_PROBE}"` : null,
     databaseProbeSelector: hosts.some((h) => h.database !== null) ? `${PROBE_LABEL}="${DATABASE_PROBE}"` : null,
+    displayName: vocabulary.displayName,
+    workerNoun: vocabulary.worker,
+    workersNoun: vocabulary.workers,
+    supervisorNoun: vocabulary.supervisor,
+    supervisorRestartsWorkers: vocabulary.supervisorRestartsWorkers,
+    burstName: vocabulary.burst,
+    requeueVerb: vocabulary.requeue,
+    webBackend: vocabulary.webBackend,
+    listVisible,
   };
 }
 

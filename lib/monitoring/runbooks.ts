@@ -7,8 +7,9 @@
  */
 import type { HostModel } from '../model/types';
 import { categorize } from './runbooks/categories';
-import { factTables, hostClasses, hostNames, type Fact, type HostClass } from './runbooks/hosts';
+import { factTables, hostClasses, hostNames, pageWords, type Fact, type HostClass } from './runbooks/hosts';
 import { GENERIC_NAMES, incidentSection, MAILMAN_NAMES } from './runbooks/incidents';
+import type { ServiceVocabularyModel } from '../model/types';
 import { block, table, untemplate } from './runbooks/markdown';
 import type { AlertSummary, Category, CategoryId, PageContext } from './runbooks/types';
 
@@ -20,10 +21,10 @@ const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 /** Hosts are named on a page up to this many; beyond, the page says how many. */
 const MAX_NAMED_HOSTS = 50;
 
-const FACTS: readonly Fact[] = [
+const facts = (words: ServiceVocabularyModel): readonly Fact[] => [
   ['service unit', (f) => f.shape.service.unit],
   ['service configuration', (f) => f.shape.service.configFile],
-  ['restart (the master restarts every runner)', (f) => f.restart],
+  [`restart (the ${words.supervisor} restarts every ${words.worker})`, (f) => f.restart],
   ['data volume', (f) => f.volumes.data?.mountpoint],
   ['restore volume (restores go here)', (f) => f.volumes.restore?.mountpoint],
   ['queue collector timer', (f) => f.collector.timer],
@@ -70,7 +71,7 @@ function expressions(variants: readonly AlertSummary[]): string {
 function page(ctx: PageContext, category: Category, classes: readonly HostClass[], url: string): string {
   const section = category.render(ctx);
   const descriptions = [...new Set(ctx.variants.map((v) => untemplate(v.description)))];
-  const why = incidentSection(category.incidents, classes.some((c) => c.facts.mailmanCli !== null) ? MAILMAN_NAMES : GENERIC_NAMES);
+  const why = incidentSection(category.incidents, ctx.mailman ? MAILMAN_NAMES : GENERIC_NAMES);
   const related = ctx.seeAlso(...category.related);
   return [
     header(ctx.alert, ctx.variants, ctx.hosts, url),
@@ -82,7 +83,7 @@ function page(ctx: PageContext, category: Category, classes: readonly HostClass[
     '## Expression',
     expressions(ctx.variants),
     '## Where things are',
-    factTables(classes, FACTS),
+    factTables(classes, facts(ctx.words)),
     '## Diagnosis',
     section.diagnosis,
     '## Fix',
@@ -111,6 +112,10 @@ export function renderRunbooks(alerts: readonly AlertSummary[], hosts: readonly 
   const classes = hostClasses(hosts);
   const sortedHosts = classes.flatMap((c) => c.hosts).sort((a, b) => compare(a.fqdn, b.fqdn));
   const link = (name: string) => `[${name}](${runbookBaseUrl}${runbookFileName(name)})`;
+  const words = pageWords(classes);
+  const mailman = classes.some((c) => c.facts.mailmanCli !== null);
+  const database = hosts.some((h) => h.database !== null);
+  const listAdmins = hosts.some((h) => h.service.listVisibleOutages);
   const pages: Record<string, string> = {};
   for (const [alert, variants] of grouped) {
     const ctx: PageContext = {
@@ -118,6 +123,10 @@ export function renderRunbooks(alerts: readonly AlertSummary[], hosts: readonly 
       variants,
       classes,
       hosts: sortedHosts,
+      words,
+      mailman,
+      database,
+      listAdmins,
       seeAlso: (...categories) => {
         const names = [...grouped.keys()].filter((n) => n !== alert && categories.includes(categoryOf.get(n) as CategoryId));
         return names.length === 0 ? '' : `See also: ${names.map(link).join(', ')}.`;

@@ -38,6 +38,13 @@ describe('ServiceHost with a service of its own', () => {
       ['postfix-qmgr', 1, 'critical', '(^| )qmgr( |$)'],
     ]);
     assert.equal(service.queueFilePattern, null);
+    // Service-neutral words, no list admins, the check reads the directories.
+    assert.deepEqual(service.vocabulary, {
+      displayName: 'Postfix', worker: 'worker', workers: 'workers', supervisor: 'master', supervisorRestartsWorkers: false,
+      burst: 'a burst of messages', requeue: 'requeue', webBackend: "the service's workers",
+    });
+    assert.equal(service.listVisibleOutages, false);
+    assert.equal(service.queueCheckSource, 'directory');
     assert.equal(service.queueFileGlob, '*');
     assert.equal(service.queueFileMaxDepth, 1, 'messages directly in the queue directory by default');
     assert.deepEqual(service.restartCommand, ['systemctl', 'restart', 'postfix@-.service']);
@@ -82,6 +89,12 @@ describe('ServiceHost with a service of its own', () => {
     ['queue file depth 1.5', { queueFileMaxDepth: 1.5 }, /prop 'service.queueFileMaxDepth' is 1.5/],
     ['kind', { kind: 'post fix' }, /prop 'service.kind'/],
     ['config file', { configFile: 'main.cf' }, /prop 'service.configFile'/],
+    ['vocabulary not an object', { vocabulary: 'daemon' as never }, /prop 'service.vocabulary' is "daemon"; expected an object of words/],
+    ['vocabulary with a template', { vocabulary: { worker: '{{ $value }}' } }, /prop 'service.vocabulary.worker' is "\{\{ \$value \}\}"; expected plain words for alerts and runbooks/],
+    ['vocabulary too long', { vocabulary: { burst: 'a'.repeat(61) } }, /prop 'service.vocabulary.burst'/],
+    ['vocabulary flag', { vocabulary: { supervisorRestartsWorkers: 'yes' as never } }, /prop 'service.vocabulary.supervisorRestartsWorkers' is "yes"; expected true or false/],
+    ['notify list admins', { notifyListAdmins: 1 as never }, /prop 'service.notifyListAdmins' is 1; expected true or false/],
+    ['queue check source', { queueCheckSource: 'sudo' as never }, /prop 'service.queueCheckSource' is "sudo"; expected "directory" .* or "collector"/],
   ];
   for (const [name, change, message] of bad) {
     it(`rejects ${name}`, () => {

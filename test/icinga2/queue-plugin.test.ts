@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { HostModel } from '../../lib/model/types';
-import { QUEUE_PLUGIN_PATH, queueCheckPluginFiles, renderQueueCheckPlugin } from '../../lib/render/queue-check-plugin';
+import { QUEUE_PLUGIN_PATH, queueCheckPluginFiles, queueTextfilePath, renderQueueCheckPlugin } from '../../lib/render/queue-check-plugin';
+import { renderQueueCollector } from '../../lib/render/queue-collector';
 import { exampleHostModel } from '../fixtures/host-model';
 import { run } from '../helpers/run';
 import { shq } from '../../lib/render/shell';
@@ -255,6 +256,14 @@ describe('check_listhost_queue --max-depth on a hashed queue (Postfix: deferred/
 });
 
 describe('the plugin as rendered for a host', () => {
+  it('reads, with --textfile, the file the queue collector writes (queueCheckSource collector)', () => {
+    const collector = renderQueueCollector(fixture);
+    assert.ok(collector.includes(`'${queueTextfilePath(fixture)}'`), queueTextfilePath(fixture));
+    const script = renderQueueCheckPlugin(fixture);
+    assert.ok(script.includes(`readonly METRIC_PREFIX=${shq(fixture.service.metricPrefix)}\n`));
+    assert.equal(run('shellcheck', ['-s', 'bash', '-'], { input: script }).status, 0);
+  });
+
   it("defaults to the host model's file pattern, glob and depth", () => {
     const script = renderQueueCheckPlugin(fixture);
     assert.ok(script.includes(`readonly DEFAULT_PATTERN=${shq(fixture.service.queueFilePattern ?? '')}\n`));
@@ -265,7 +274,10 @@ describe('the plugin as rendered for a host', () => {
   it('quotes the model values it embeds', () => {
     const odd: HostModel = { ...host, service: { ...host.service, queueFilePattern: "^[0-9]+'; touch /tmp/pwned; '", queueFileGlob: "*.p'ck" } };
     const script = renderQueueCheckPlugin(odd);
-    assert.ok(script.includes(`readonly DEFAULT_PATTERN='^[0-9]+'\\''; touch /tmp/pwned; '\\'''`));
+    // bash reads back the values exactly; nothing runs.
+    const line = (name: string) => script.split('\n').find((l) => l.startsWith(`readonly ${name}=`))!;
+    const readBack = run('bash', ['-c', `${line('DEFAULT_PATTERN')}\n${line('DEFAULT_GLOB')}\nprintf '%s\\0%s' "$DEFAULT_PATTERN" "$DEFAULT_GLOB"`]);
+    assert.equal(readBack.stdout, `${odd.service.queueFilePattern}\0${odd.service.queueFileGlob}`);
     assert.equal(run('shellcheck', ['-s', 'bash', '-'], { input: script }).status, 0);
   });
 

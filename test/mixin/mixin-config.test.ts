@@ -40,9 +40,28 @@ test('the example hosts give one Mailman service and their thresholds', () => {
         queueMessagesWarning: 1000,
         webProbeSelector: 'probe="web"',
         databaseProbeSelector: 'probe="database"',
+        // The words and list admins of Mailman, from the host model.
+        displayName: 'Mailman',
+        workerNoun: 'runner',
+        workersNoun: 'runners',
+        supervisorNoun: 'master',
+        supervisorRestartsWorkers: false,
+        burstName: 'a big posting',
+        requeueVerb: 'unshunt',
+        webBackend: 'the REST runner',
+        listVisible: true,
       },
     ],
   });
+});
+
+test('hosts of one service that disagree on its words: the error names both and the field', () => {
+  const a = exampleHostModel('lists1001.example.org');
+  const b = exampleHostModel('lists2001.example.org');
+  const other = { ...b, service: { ...b.service, vocabulary: { ...b.service.vocabulary, worker: 'process' } } };
+  assert.throws(() => mixinConfig([a, other], options), /hosts lists1001\.example\.org and lists2001\.example\.org disagree on service\.vocabulary/);
+  const quiet = { ...b, service: { ...b.service, listVisibleOutages: false } };
+  assert.throws(() => mixinConfig([a, quiet], options), /disagree on service\.listVisibleOutages \(true vs false\)/);
 });
 
 test('options pass through; no hosts give no services', () => {

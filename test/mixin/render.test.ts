@@ -94,6 +94,39 @@ test('list_visible="true" marks exactly the outages list members see, for every 
   for (const r of visible) assert.equal(r.labels!.list_visible, 'true', r.alert);
 });
 
+test('a service without list admins (listVisible false) carries no list_visible, nor does HostDown when no service has them', async () => {
+  const base = exampleConfig();
+  const postfix = { ...base.services[0], kind: 'postfix', alertPrefix: 'Postfix', metricPrefix: 'postfix', displayName: 'Postfix', listVisible: false };
+  const mixed = rulesOf((await evaluateMixin({ ...base, services: [base.services[0], postfix] })).rulesYaml).filter((r) => r.alert);
+  assert.deepEqual(mixed.filter((r) => r.alert!.startsWith('Postfix') && r.labels?.list_visible !== undefined).map((r) => r.alert), []);
+  assert.equal(mixed.find((r) => r.alert === 'HostDown')!.labels!.list_visible, 'true', 'the Mailman hosts still tell their list admins');
+  const alone = rulesOf((await evaluateMixin({ ...base, services: [postfix] })).rulesYaml).filter((r) => r.alert);
+  assert.deepEqual(alone.filter((r) => r.labels?.list_visible !== undefined).map((r) => r.alert), []);
+});
+
+test('the words of the alert texts come from _config: neutral defaults, and no database pointer without a database probe', async () => {
+  const base = exampleConfig();
+  const { displayName: _d, workerNoun: _w, workersNoun: _ws, burstName: _b, requeueVerb: _r, webBackend: _wb, supervisorRestartsWorkers: _s, listVisible: _l, ...plain } = base.services[0];
+  const service = { ...plain, kind: 'jobs', alertPrefix: 'Jobs', metricPrefix: 'jobs', databaseProbeSelector: null };
+  const config = { ...base, services: [service] };
+  const out = await evaluateMixin(config);
+  const alerts = rulesOf(out.rulesYaml).filter((r) => r.alert);
+  const text = (name: string) => alerts.find((r) => r.alert === name)!.annotations!;
+  assert.equal(text('JobsRunnerDown').summary, 'Jobs worker {{ $labels.groupname }} is down on {{ $labels.instance }}.');
+  assert.match(text('JobsRunnerDown').description, /The master does not restart a worker that died/);
+  assert.match(text('JobsQueueLarge').description, /A burst of messages drains faster than that/);
+  assert.match(text('JobsWebUnavailable').description, /the service's workers \(JobsRunnerDown\)/);
+  for (const r of alerts) {
+    assert.doesNotMatch(`${r.annotations!.summary} ${r.annotations!.description}`, /\brunners?\b|posting|unshunt|DatabaseUnreachable|Mailman/i, r.alert);
+  }
+  // The jsonnet CLI gives the same rules from the same _config.
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'cfg.json'), JSON.stringify(config));
+  const r = run('jsonnet', ['-J', 'lib/mixin', '--tla-code-file', `config=${path.join(dir, 'cfg.json')}`, 'lib/mixin/render.jsonnet'], REPO_ROOT);
+  assert.equal(r.status, 0, r.report);
+  assert.equal(serializeMixin(JSON.parse(r.stdout) as RenderedMixin).rulesYaml, out.rulesYaml);
+});
+
 test('recording rules: drain rate and drain time in seconds, per service', async () => {
   const rules = rulesOf((await evaluateMixin(exampleConfig())).rulesYaml).filter((r) => r.record);
   assert.deepEqual(

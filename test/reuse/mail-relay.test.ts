@@ -214,11 +214,92 @@ describe('cdktf synth of examples/mail-relay', () => {
     assert.match(stalled, /find \/var\/spool\/postfix\/deferred -mindepth 1 -maxdepth 2 -type f \| wc -l/);
     assert.match(stalled, /systemctl restart postfix@-\.service/);
     const runner = readFileSync(join(monitoring, 'runbooks/PostfixRunnerDown.md'), 'utf8');
-    assert.match(runner, /pgrep -a -u postfix -f '\^qmgr\( \|\$\)'/);
+    // `$` inside single quotes, or closed and escaped (shell.ts quoting): the same word to the shell.
+    assert.match(runner, /pgrep -a -u postfix -f '\^qmgr\( \|(\$|'\\\$')\)'/);
     const config = JSON.parse(readFileSync(join(monitoring, 'mixin', MIXIN_CONFIG_FILE), 'utf8'));
     assert.deepEqual(config.services.map((s: Record<string, unknown>) => [s.kind, s.alertPrefix, s.runnerGroupRegex, s.masterGroup, s.masterCountedBy, s.pagingQueues, s.ticketQueues]), [
       ['postfix', 'Postfix', 'postfix-qmgr', 'postfix-master', 'collector', ['active', 'deferred'], ['hold']],
     ]);
+  });
+
+  it('its alert texts, runbooks and dashboard speak Postfix, not Mailman: no runner, posting, list admins or database', () => {
+    const rulesYaml = readFileSync(join(monitoring, 'prometheus/rules.yml'), 'utf8');
+    const rules = parse(rulesYaml).groups.flatMap((g: { rules: Array<Record<string, any>> }) => g.rules);
+    const alerts = rules.filter((r: Record<string, any>) => r.alert);
+    // Words of Mailman (alert names such as PostfixRunnerDown are fixed and not words of their own).
+    const mailmanWords = /\brunners?\b|\bpostings?\b|mailman|unshunt|list admins|\bREST\b|DatabaseUnreachable/i;
+    for (const r of alerts) {
+      for (const text of [r.annotations.summary, r.annotations.description]) assert.doesNotMatch(text, mailmanWords, `${r.alert}: ${text}`);
+      assert.equal(r.labels.list_visible, undefined, `${r.alert} has no list admins to tell`);
+    }
+    const text = (alert: string) => alerts.find((r: Record<string, any>) => r.alert === alert).annotations;
+    assert.equal(text('PostfixRunnerDown').summary, 'Postfix daemon {{ $labels.groupname }} is down on {{ $labels.instance }}.');
+    assert.match(text('PostfixRunnerDown').description, /The master starts a daemon that died again/);
+    assert.match(text('PostfixMasterDown').description, /no daemon is supervised/);
+    assert.match(text('PostfixQueueLarge').description, /A burst of mail drains faster than that/);
+    assert.match(text('PostfixQueueStalled').description, /Check PostfixRunnerDown, then the outgoing SMTP relay/);
+    assert.match(text('PostfixFailedMessagesQueued').description, /then release or remove them/);
+    for (const name of readdirSync(join(monitoring, 'runbooks'))) {
+      assert.doesNotMatch(readFileSync(join(monitoring, 'runbooks', name), 'utf8'), mailmanWords, name);
+    }
+    const dashboard = JSON.parse(readFileSync(join(monitoring, 'grafana/listhost-overview.json'), 'utf8'));
+    assert.deepEqual(dashboard.panels.map((p: { title: string }) => p.title).slice(2), [
+      'Postfix processes vs expected', 'Postfix queue messages', 'Postfix oldest message age', 'Postfix queue drain time',
+    ]);
+    const config = JSON.parse(readFileSync(join(monitoring, 'mixin', MIXIN_CONFIG_FILE), 'utf8'));
+    assert.deepEqual(
+      config.services.map((s: Record<string, unknown>) => [s.displayName, s.workerNoun, s.workersNoun, s.supervisorNoun, s.supervisorRestartsWorkers, s.burstName, s.requeueVerb, s.listVisible, s.databaseProbeSelector]),
+      [['Postfix', 'daemon', 'daemons', 'master', true, 'a burst of mail', 'release', false, null]],
+    );
+  });
+
+  it('the jsonnet CLI rebuilds the same rules.yml from its copied mixin and listhost-config.json', async () => {
+    const r = run('jsonnet', ['-J', 'monitoring/mixin', '--tla-code-file', `config=monitoring/mixin/${MIXIN_CONFIG_FILE}`, 'monitoring/mixin/render.jsonnet'], { cwd: stack });
+    assert.equal(r.status, 0, show(r));
+    const { serializeMixin } = await import('../../lib/monitoring/evaluate-mixin');
+    assert.equal(serializeMixin(JSON.parse(r.stdout)).rulesYaml, readFileSync(join(monitoring, 'prometheus/rules.yml'), 'utf8'));
+  });
+
+  it('its Icinga queue check reads the root-run collector\'s textfile, not the 0700 spool the nagios user cannot read', () => {
+    const hostsConf = readFileSync(join(monitoring, 'icinga2/hosts.conf'), 'utf8');
+    assert.equal([...hostsConf.matchAll(/vars\.listhost_queue_textfile = "\/var\/lib\/prometheus\/node-exporter\/postfix_queues\.prom"/g)].length, HOSTS.length);
+    const collector = readFileSync(rootfs(HOSTS[0], 'usr/local/lib/listhost/postfix-queue-collector'), 'utf8');
+    assert.match(collector, /'\/var\/lib\/prometheus\/node-exporter\/postfix_queues\.prom'/, 'the collector writes the file the check reads');
+    // The plugin as installed, reading what the collector wrote about a spool it may not read itself.
+    const plugin = join(scratch, 'check_listhost_queue_textfile');
+    writeFileSync(plugin, readFileSync(rootfs(HOSTS[0], 'usr/lib/nagios/plugins/check_listhost_queue'), 'utf8'));
+    chmodSync(plugin, 0o755);
+    const now = Math.floor(Date.now() / 1000);
+    const textfile = join(scratch, 'postfix_queues.textfile.prom');
+    const write = (collectedAgo: number | null, deferredAge: number) => writeFileSync(textfile, [
+      'postfix_queue_messages{queue="active"} 0',
+      'postfix_queue_oldest_message_age_seconds{queue="active"} 0',
+      'postfix_queue_messages{queue="deferred"} 4',
+      `postfix_queue_oldest_message_age_seconds{queue="deferred"} ${deferredAge}`,
+      ...(collectedAgo === null ? [] : [`postfix_queue_collector_last_success_timestamp_seconds ${now - collectedAgo}`]),
+      '',
+    ].join('\n'));
+    const check = (queue: string) => run(plugin, ['-d', `${SPOOL}/${queue}`, '-w', '900', '-c', '1800', '--textfile', textfile, '--queue', queue]);
+    write(20, 2000);
+    const critical = check('deferred');
+    assert.equal(critical.status, 2, show(critical));
+    assert.match(critical.stdout, /^QUEUE CRITICAL - deferred: 4 messages, oldest 20[2-4]\ds \(oldest > 1800s\) \| messages=4;;;0 /);
+    const ok = check('active');
+    assert.equal(ok.status, 0, show(ok));
+    assert.match(ok.stdout, /^QUEUE OK - active: 0 messages \|/);
+    const missing = check('incoming');
+    assert.equal(missing.status, 3, show(missing));
+    assert.match(missing.stdout, /no count or age of queue incoming/);
+    write(600, 10);
+    const stale = check('deferred');
+    assert.equal(stale.status, 3, show(stale));
+    assert.match(stale.stdout, /the queue collector last succeeded 60\ds ago \(more than 300s\)/);
+    write(null, 10);
+    const failed = check('deferred');
+    assert.equal(failed.status, 3, show(failed));
+    assert.match(failed.stdout, /the queue collector's last run failed/);
+    const shellcheck = run('shellcheck', [plugin]);
+    assert.equal(shellcheck.status, 0, show(shellcheck));
   });
 
   it('listhost lint passes on it, and fails on a dropped alert, a restore onto the spool and a mixed platform', () => {
@@ -269,6 +350,11 @@ describe('cdktf synth of examples/mail-relay', () => {
     assert.equal(of(HOSTS[0], 'queue-deferred').listhost_queue_max_depth, 2);
     assert.equal(of(HOSTS[0], 'queue-deferred').listhost_queue_directory, `${SPOOL}/deferred`);
     assert.equal(of(HOSTS[0], 'queue-hold').listhost_queue_count_warning, 0, 'a held message opens a ticket');
+    assert.equal(of(HOSTS[0], 'queue-deferred').listhost_queue_name, 'deferred', 'the queue label the check looks up in the textfile');
+    const host = instance.objects().find((o) => o.type === 'Host' && o.properties.name === HOSTS[0])!;
+    assert.equal(host.properties.vars.listhost_queue_textfile, '/var/lib/prometheus/node-exporter/postfix_queues.prom');
+    const command = instance.objects().find((o) => o.type === 'CheckCommand' && o.properties.name === 'listhost-queue')!;
+    assert.deepEqual([command.properties.arguments['--textfile'].value, command.properties.arguments['--queue'].value], ['$listhost_queue_textfile$', '$listhost_queue_name$']);
     assert.equal(of(HOSTS[0], 'procs-postfix-qmgr').procs_user, 'postfix');
     const disk = of(HOSTS[0], 'disk-data');
     assert.deepEqual(disk.disk_partitions, [SPOOL]);

@@ -12,8 +12,9 @@ local utils = import '../lib/utils.libsonnet';
       name: 'listhost-host',
       rules: [
         // List members see a down host too, and HostDown inhibits the
-        // host's other alerts, so it must tell the list admins itself.
-        utils.listVisible(utils.alert(
+        // host's other alerts, so it must tell the list admins itself
+        // (when some service of the fleet has list admins to tell).
+        utils.listVisibleIf(std.length([s for s in utils.services(c) if s.listVisible]) > 0, utils.alert(
           'HostDown', 'critical',
           'max by (instance) (up{job=~"' + c.hostDownJobs + '"}) == 0',
           c.hostDownFor,

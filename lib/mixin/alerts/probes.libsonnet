@@ -10,16 +10,16 @@ local utils = import '../lib/utils.libsonnet';
       local probe(matcher) = 'probe_success' + utils.selector([c.blackboxSelector, matcher]);
       local rules =
         (if s.webProbeSelector == null then [] else [
-           utils.listVisible(utils.alert(
+           utils.listVisibleIf(s.listVisible, utils.alert(
              s.alertPrefix + 'WebUnavailable', 'critical',
              'avg_over_time(' + probe(s.webProbeSelector) + '[' + c.webProbeWindow + ']) < ' +
              std.toString(c.webProbeMinSuccessRatio),
              c.webProbeFor,
-             s.alertPrefix + ' web front end on {{ $labels.instance }} is unavailable.',
+             s.displayName + ' web front end on {{ $labels.instance }} is unavailable.',
              'Only {{ $value | humanizePercentage }} of the web probes of {{ $labels.instance }}' +
              ' succeeded over the last ' + c.webProbeWindow + '. A probe failing now and then does not' +
              ' page (flaky pages taught people to ignore alerts); this one is down. Check the web' +
-             ' server and the REST runner (' + s.alertPrefix + 'RunnerDown).'
+             ' server and ' + s.webBackend + ' (' + s.alertPrefix + 'RunnerDown).'
            )),
          ]) +
         (if s.databaseProbeSelector == null then [] else [
@@ -27,11 +27,12 @@ local utils = import '../lib/utils.libsonnet';
              s.alertPrefix + 'DatabaseUnreachable', 'warning',
              probe(s.databaseProbeSelector) + ' == 0',
              c.databaseProbeFor,
-             'Database of ' + s.alertPrefix + ' on {{ $labels.instance }} is unreachable.',
+             'Database of ' + s.displayName + ' on {{ $labels.instance }} is unreachable.',
              'The TCP probe from {{ $labels.instance }} to its database has failed for ' +
-             c.databaseProbeFor + '. Runners that lose the database die and are not restarted' +
+             c.databaseProbeFor + '. ' + utils.capitalize(s.workersNoun) + ' that lose the database die' +
+             (if s.supervisorRestartsWorkers then ' until it is back' else ' and are not restarted') +
              ' (2023: the out runner); when the database is back, check ' + s.alertPrefix +
-             'RunnerDown and restart the service if a runner died.'
+             'RunnerDown and restart the service if a ' + s.workerNoun + ' died.'
            ),
          ]);
       if std.length(rules) == 0 then [] else [{ name: s.metricPrefix + '-probes', rules: rules }],

@@ -51,12 +51,19 @@ local utils = import '../lib/utils.libsonnet';
             '\n  unless on (instance, groupname)\n  namedprocess_namegroup_num_procs' + runners + '\n)' +
             collectorRunners,
             s.runnerDownFor,
-            s.alertPrefix + ' runner {{ $labels.groupname }} is down on {{ $labels.instance }}.',
+            s.displayName + ' ' + s.workerNoun + ' {{ $labels.groupname }} is down on {{ $labels.instance }}.',
             'Process group {{ $labels.groupname }} on {{ $labels.instance }} runs {{ $value }} processes,' +
-            ' fewer than the host expects. The master does not restart a runner that died of a signal or' +
-            ' an exception, so it stays down and its queue stops draining. Check ' + dbAlert +
-            ' first: in 2023 the out runner died because the database was unreachable. Restart the' +
-            ' service once the cause is fixed.'
+            ' fewer than the host expects. ' +
+            (if s.supervisorRestartsWorkers
+             then 'The ' + s.supervisorNoun + ' starts a ' + s.workerNoun + ' that died again, so one missing' +
+                  ' this long keeps dying or is held back after failing at start; its queue stops draining' +
+                  ' meanwhile.'
+             else 'The ' + s.supervisorNoun + ' does not restart a ' + s.workerNoun + ' that died of a signal or' +
+                  ' an exception, so it stays down and its queue stops draining.') +
+            // Only a service with a database probe has the database alert to point at.
+            (if s.databaseProbeSelector == null then ''
+             else ' Check ' + dbAlert + ' first: in 2023 the out runner died because the database was unreachable.') +
+            ' Restart the service once the cause is fixed.'
           ),
         ] + (
           if s.masterGroup == null then [] else [
@@ -69,15 +76,15 @@ local utils = import '../lib/utils.libsonnet';
             local master =
               if byCollector then s.liveProcessesMetric + utils.selector([c.nodeSelector, 'groupname="' + s.masterGroup + '"'])
               else 'namedprocess_namegroup_num_procs' + utils.selector([c.processSelector, 'groupname="' + s.masterGroup + '"']);
-            utils.listVisible(utils.alert(
+            utils.listVisibleIf(s.listVisible, utils.alert(
               s.alertPrefix + 'MasterDown', 'critical',
               '(\n  ' + (if byCollector then 'max' else 'sum') + ' by (instance, groupname) (' + master + ') < 1\n)' +
               '\nor on (instance)\n(\n  label_replace(' + hosts + ' * 0, "groupname", "' + s.masterGroup + '", "", "")' +
               '\n  unless on (instance)\n  ' + master + '\n)',
               s.runnerDownFor,
-              s.alertPrefix + ' master is down on {{ $labels.instance }}.',
-              'The ' + s.alertPrefix + ' master process ({{ $labels.groupname }}) is not running on' +
-              ' {{ $labels.instance }}: no runner is supervised and nothing is delivered. Check the' +
+              s.displayName + ' ' + s.supervisorNoun + ' is down on {{ $labels.instance }}.',
+              'The ' + s.displayName + ' ' + s.supervisorNoun + ' process ({{ $labels.groupname }}) is not running on' +
+              ' {{ $labels.instance }}: no ' + s.workerNoun + ' is supervised and nothing is delivered. Check the' +
               ' service unit and its log, then start the service.'
             )),
           ]

@@ -27,16 +27,17 @@ local utils = import '../lib/utils.libsonnet';
         name: p + '-queues',
         rules: (
           if std.length(s.pagingQueues) == 0 then [] else [
-            utils.listVisible(utils.alert(
+            utils.listVisibleIf(s.listVisible, utils.alert(
               s.alertPrefix + 'QueueStalled', 'critical',
               '(\n  ' + pagingAge + ' > ' + warnAge +
               '\nand\n  deriv(' + pagingAge + '[10m]) > 0.5\n)' +
               '\nor\n  ' + pagingAge + ' > ' + critAge,
               s.queueStalledFor,
-              s.alertPrefix + ' ' + onHost + ' is not draining.',
+              s.displayName + ' ' + onHost + ' is not draining.',
               'The oldest message in ' + onHost + ' has waited {{ $value | humanizeDuration }} and is' +
-              ' still waiting: mail is not going out. Check ' + s.alertPrefix + 'RunnerDown and ' +
-              s.alertPrefix + 'DatabaseUnreachable, then the outgoing SMTP relay. Pages when older than ' +
+              ' still waiting: mail is not going out. Check ' + s.alertPrefix + 'RunnerDown' +
+              (if s.databaseProbeSelector == null then '' else ' and ' + s.alertPrefix + 'DatabaseUnreachable') +
+              ', then the outgoing SMTP relay. Pages when older than ' +
               warnAge + 's and getting older, or older than ' + critAge + 's at all.'
             )),
           ]
@@ -45,17 +46,17 @@ local utils = import '../lib/utils.libsonnet';
             s.alertPrefix + 'QueueOldMessages', 'warning',
             otherAge + ' > ' + warnAge,
             s.queueOldFor,
-            s.alertPrefix + ' ' + onHost + ' holds old messages.',
+            s.displayName + ' ' + onHost + ' holds old messages.',
             'The oldest message in ' + onHost + ' has waited {{ $value | humanizeDuration }}' +
-            ' (more than ' + warnAge + 's). The runner of this queue is slow or stuck.'
+            ' (more than ' + warnAge + 's). The ' + s.workerNoun + ' of this queue is slow or stuck.'
           ),
           utils.alert(
             s.alertPrefix + 'QueueLarge', 'warning',
             messages + ' > ' + std.toString(s.queueMessagesWarning),
             s.queueLargeFor,
-            s.alertPrefix + ' ' + onHost + ' has many messages.',
+            s.displayName + ' ' + onHost + ' has many messages.',
             onHost + ' has held more than ' + std.toString(s.queueMessagesWarning) + ' messages for ' +
-            s.queueLargeFor + ' ({{ $value }} now). A big posting drains faster than that; see the' +
+            s.queueLargeFor + ' ({{ $value }} now). ' + utils.capitalize(s.burstName) + ' drains faster than that; see the' +
             ' drain-time panel of the overview dashboard.'
           ),
         ] + (
@@ -64,10 +65,10 @@ local utils = import '../lib/utils.libsonnet';
               s.alertPrefix + 'FailedMessagesQueued', 'warning',
               p + '_queue_messages' + utils.selector([node, utils.inList('queue', s.ticketQueues)]) + ' > 0',
               '1m',
-              s.alertPrefix + ' ' + onHost + ' holds messages that failed processing.',
-              onHost + ' holds {{ $value }} messages that ' + s.alertPrefix + ' could not process; they' +
-              ' wait there for a human. Read the service log for the exception, fix it, then' +
-              ' unshunt or remove them.'
+              s.displayName + ' ' + onHost + ' holds messages that failed processing.',
+              onHost + ' holds {{ $value }} messages that ' + s.displayName + ' could not process; they' +
+              ' wait there for a human. Read the service log for the exception, fix it, then ' +
+              s.requeueVerb + ' or remove them.'
             ),
           ]
         ) + [
@@ -75,7 +76,7 @@ local utils = import '../lib/utils.libsonnet';
             s.alertPrefix + 'QueueCollectorStale', 'warning',
             'time() - ' + lastSuccess + ' > ' + std.toString(c.collectorStalenessSeconds),
             '5m',
-            s.alertPrefix + ' queue collector on {{ $labels.instance }} is stale.',
+            s.displayName + ' queue collector on {{ $labels.instance }} is stale.',
             'The queue collector on {{ $labels.instance }} last succeeded {{ $value | humanizeDuration }}' +
             ' ago: queue sizes and ages are frozen, so ' + s.alertPrefix + 'QueueStalled cannot fire.' +
             ' Check its systemd timer.'
@@ -89,8 +90,8 @@ local utils = import '../lib/utils.libsonnet';
             ')\n  )\n  and on (instance)\n  up' + utils.selector([node]) +
             '\n)\nunless on (instance)\n  ' + lastSuccess,
             '10m',
-            s.alertPrefix + ' queue collector reports no success on {{ $labels.instance }}.',
-            '{{ $labels.instance }} runs ' + s.alertPrefix + ' but exports no successful queue' +
+            s.displayName + ' queue collector reports no success on {{ $labels.instance }}.',
+            '{{ $labels.instance }} runs ' + s.displayName + ' but exports no successful queue' +
             ' measurement: the collector fails (a queue directory it cannot read), its file is gone, or' +
             ' node_exporter is down.' +
             ' Queue alerts are blind, and without the expected-process series ' + s.alertPrefix +

@@ -15,8 +15,8 @@ local utils = import '../lib/utils.libsonnet';
           'increase(' + s.metricPrefix + '_selfheal_restarts_total' + utils.selector([c.nodeSelector]) +
           '[' + c.selfHealWindow + ']) > 0',
           null,
-          s.alertPrefix + ' was restarted by self-heal on {{ $labels.instance }}.',
-          'Self-heal restarted ' + s.alertPrefix + ' on {{ $labels.instance }} in the last ' +
+          s.displayName + ' was restarted by self-heal on {{ $labels.instance }}.',
+          'Self-heal restarted ' + s.displayName + ' on {{ $labels.instance }} in the last ' +
           c.selfHealWindow + ' because a process group was short (last restart: ' + s.metricPrefix +
           '_selfheal_last_restart_timestamp_seconds). The restart brought it back, but the cause' +
           ' is unknown: read the service log around that time.'

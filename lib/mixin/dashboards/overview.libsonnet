@@ -43,7 +43,7 @@ local utils = import '../lib/utils.libsonnet';
       local masterByCollector = s.masterGroup != null && s.masterCountedBy == 'collector';
       local groups = s.runnerGroupRegex + (if s.masterGroup == null || masterByCollector then '' else '|' + s.masterGroup);
       [
-        panel(s.alertPrefix + ' processes vs expected', 'short', 'Running processes per group (process-exporter' +
+        panel(s.displayName + ' processes vs expected', 'short', 'Running processes per group (process-exporter' +
                                                                  (if !masterByCollector && s.collectorRunnerGroupRegex == null then '' else '; the host\'s collector, with pgrep, for the groups it counts') +
                                                                  ') against what the host expects (its own configuration).', [
           target('sum by (instance, groupname) (namedprocess_namegroup_num_procs' +
@@ -58,13 +58,13 @@ local utils = import '../lib/utils.libsonnet';
                    '{{instance}} {{groupname}} running'),
           ]
         )),
-        panel(s.alertPrefix + ' queue messages', 'short', 'Messages waiting per queue.', [
+        panel(s.displayName + ' queue messages', 'short', 'Messages waiting per queue.', [
           target(p + '_queue_messages' + node, '{{instance}} {{queue}}'),
         ]),
-        panel(s.alertPrefix + ' oldest message age', 's', 'Age of the oldest message per queue: grows a second per second when a queue stops draining.', [
+        panel(s.displayName + ' oldest message age', 's', 'Age of the oldest message per queue: grows a second per second when a queue stops draining.', [
           target(p + '_queue_oldest_message_age_seconds' + node, '{{instance}} {{queue}}'),
         ]),
-        panel(s.alertPrefix + ' queue drain time', 's', 'Estimated seconds until the queue is empty at the net drain rate of the last ' + s.queueDrainWindow + '; no value while the queue grows.', [
+        panel(s.displayName + ' queue drain time', 's', 'Estimated seconds until the queue is empty at the net drain rate of the last ' + s.queueDrainWindow + '; no value while the queue grows.', [
           target(p + ':queue_drain_seconds:estimate' + utils.selector([onInstance]), '{{instance}} {{queue}}'),
         ]),
       ],

@@ -28,6 +28,13 @@
   // tells the list admins (the 2023 owners learnt of the outage from users).
   listVisible(rule):: rule { labels+: { list_visible: 'true' } },
 
+  // listVisible(rule) for a service whose outages its users see (its
+  // `listVisible`), else the rule as it is.
+  listVisibleIf(visible, rule):: if visible then self.listVisible(rule) else rule,
+
+  // 'a big posting' -> 'A big posting'.
+  capitalize(text):: std.asciiUpper(text[0]) + std.substr(text, 1, std.length(text) - 1),
+
   // Applies f to every rule of every group.
   mapRules(f, groups)::
     [g { rules: std.map(f, g.rules) } for g in groups],

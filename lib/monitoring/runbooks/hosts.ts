@@ -5,7 +5,7 @@
  * per host, so 10,000 alike hosts cost one rendering. Sections that differ
  * between classes list each class's hosts; values that agree are said once.
  */
-import type { HostModel, ProcessGroupModel, QueueModel, VolumeModel } from '../../model/types';
+import type { HostModel, ProcessGroupModel, QueueModel, ServiceVocabularyModel, VolumeModel } from '../../model/types';
 import { queueCollectorFiles } from '../../render/queue-collector';
 import { selfHealFiles } from '../../render/self-heal';
 import { code, sh, table } from './markdown';
@@ -132,6 +132,25 @@ export function hostClasses(hosts: readonly HostModel[]): HostClass[] {
     found.hosts.push(host);
   }
   return classes.map((c) => ({ facts: c.facts, hosts: c.hosts }));
+}
+
+/** Words for a page whose hosts run services that name their parts differently. */
+export const NEUTRAL_WORDS: ServiceVocabularyModel = {
+  displayName: 'the service',
+  worker: 'worker',
+  workers: 'workers',
+  supervisor: 'master',
+  supervisorRestartsWorkers: false,
+  burst: 'a burst of messages',
+  requeue: 'requeue',
+  webBackend: "the service's workers",
+};
+
+/** The classes' vocabulary when they all agree, else neutral words. */
+export function pageWords(classes: readonly HostClass[]): ServiceVocabularyModel {
+  const [first, ...rest] = classes.map((c) => c.facts.shape.service.vocabulary);
+  if (first === undefined) return NEUTRAL_WORDS;
+  return rest.every((v) => sameData(v, first)) ? first : NEUTRAL_WORDS;
 }
 
 export function hostNames(hosts: readonly HostModel[]): string {

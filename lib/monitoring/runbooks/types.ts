@@ -1,5 +1,5 @@
 /** Types shared by the runbook renderer and its sections. */
-import type { HostModel } from '../../model/types';
+import type { HostModel, ServiceVocabularyModel } from '../../model/types';
 import type { HostClass } from './hosts';
 import type { Incident } from './incidents';
 
@@ -34,6 +34,14 @@ export interface PageContext {
   readonly classes: readonly HostClass[];
   /** Ordered by fqdn. */
   readonly hosts: readonly HostModel[];
+  /** How the page names the service's parts: the hosts' vocabulary when they agree, else neutral words. */
+  readonly words: ServiceVocabularyModel;
+  /** Whether a host's service is Mailman (its own commands and history are told). */
+  readonly mailman: boolean;
+  /** Whether any host declares a database (probed, so the database alert exists). */
+  readonly database: boolean;
+  /** Whether any host's service has list admins to tell (ServiceModel.listVisibleOutages). */
+  readonly listAdmins: boolean;
   /** Markdown links to the runbooks of the alerts (in the list) of these categories. */
   readonly seeAlso: (...categories: CategoryId[]) => string;
 }

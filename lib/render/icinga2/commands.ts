@@ -4,7 +4,7 @@
  * (`disk`, `procs`, `http`, `tcp`, `hostalive`).
  */
 import { icingaBlock, objectHead, raw } from './dsl';
-import { COMMAND, QUEUE_PLUGIN_NAME } from './names';
+import { COMMAND, HOST_VAR, QUEUE_PLUGIN_NAME } from './names';
 
 /** Custom variables the `listhost-queue` command reads. */
 export const QUEUE_COMMAND_VAR = {
@@ -16,6 +16,8 @@ export const QUEUE_COMMAND_VAR = {
   pattern: 'listhost_queue_pattern',
   glob: 'listhost_queue_glob',
   maxDepth: 'listhost_queue_max_depth',
+  /** The queue's name (the `queue` label of the collector's series). */
+  name: 'listhost_queue_name',
 } as const;
 
 const macro = (name: string) => `$${name}$`;
@@ -37,6 +39,9 @@ function queueCommand(): string {
           '--pattern': { value: macro(v.pattern), description: 'Regex (ERE); a matching file name starts with the enqueue time (Unix seconds)' },
           '--glob': { value: macro(v.glob), description: 'Files whose name matches this glob are messages' },
           '--max-depth': { value: macro(v.maxDepth), description: 'Look for messages down to this depth (1: the directory only, as find -maxdepth)' },
+          // Resolved from the host: set only where the spool is the service user's alone.
+          '--textfile': { value: macro(HOST_VAR.queueTextfile), description: 'Read the count and age the root-run queue collector wrote here, not the directory' },
+          '--queue': { value: macro(v.name), description: 'Queue name in the collector\'s textfile' },
         },
         'attribute',
       ],

@@ -7,6 +7,7 @@
 import type { HostModel, ProcessGroupModel, QueueModel, VolumeModel } from '../../model/types';
 import { IcingaBodyLine, IcingaValue, icingaBlock, icingaObjectName, icingaString, objectHead, raw } from './dsl';
 import { HOST_VAR, Routing, TEMPLATE } from './names';
+import { queueTextfilePath } from '../queue-check-plugin';
 import type { ResolvedIcinga2Options } from './options';
 
 export function volumeVars(host: HostModel, volume: VolumeModel): IcingaValue {
@@ -128,6 +129,8 @@ export function renderHost(host: HostModel): string {
     [`vars.${HOST_VAR.queueFileGlob}`, host.service.queueFileGlob],
     [`vars.${HOST_VAR.queueFileMaxDepth}`, host.service.queueFileMaxDepth],
   ];
+  // The spool is the service user's alone (Postfix: 0700 postfix): the check reads what the root-run collector wrote.
+  if (host.service.queueCheckSource === 'collector') body.push([`vars.${HOST_VAR.queueTextfile}`, queueTextfilePath(host)]);
   if (host.webUrl !== null) body.push([`vars.${HOST_VAR.web}`, webVars(host.webUrl)]);
   if (host.database !== null) body.push([`vars.${HOST_VAR.database}`, { host: host.database.host, port: host.database.port }]);
   return icingaBlock(objectHead('object', 'Host', host.fqdn), body);

@@ -60,6 +60,13 @@ export const HOST_VAR = {
   queueFileGlob: 'listhost_queue_file_glob',
   /** How deep below a queue directory messages are (1: the directory only). */
   queueFileMaxDepth: 'listhost_queue_file_max_depth',
+  /**
+   * Set only on hosts whose service reads its queues from the collector
+   * (ServiceModel.queueCheckSource `collector`): the textfile the root-run
+   * queue collector writes, which the queue check then reads instead of the
+   * spool the nagios user may not read.
+   */
+  queueTextfile: 'listhost_queue_textfile',
   web: 'listhost_web',
   database: 'listhost_database',
 } as const;

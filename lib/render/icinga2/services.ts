@@ -105,6 +105,7 @@ const queue: ApplyRule = {
     raw(`check_command = ${icingaString(COMMAND.queue, 'attribute')}`),
     concern('queue'),
     raw(`vars.${ROUTING_VAR} = queue.routing`),
+    raw(`vars.${QUEUE_COMMAND_VAR.name} = name`),
     raw(`vars.${QUEUE_COMMAND_VAR.directory} = queue.directory`),
     raw(`vars.${QUEUE_COMMAND_VAR.ageWarning} = queue.age_warning_seconds`),
     raw(`vars.${QUEUE_COMMAND_VAR.ageCritical} = queue.age_critical_seconds`),
@@ -146,7 +147,7 @@ const database: ApplyRule = {
   service: SERVICE_NAME.database,
   requires: HOST_VAR.database,
   onAgent: true,
-  comment: 'The database as the list host reaches it (2023: the out runner died when it could not connect).',
+  comment: "The database as the host reaches it (2023: Mailman's out runner died when it could not connect).",
   body: [
     ['display_name', 'database TCP'],
     raw('check_command = "tcp"'),

@@ -18,11 +18,12 @@ function drainWatch(facts: HostFacts): string {
 }
 
 function restartStep(facts: HostFacts): string {
-  return `Restart the whole service; the master starts every runner again (a single runner cannot be restarted on its own):\n\n${block([facts.restart])}`;
+  const w = facts.shape.service.vocabulary;
+  return `Restart the whole service; the ${w.supervisor} starts every ${w.worker} again (a single ${w.worker} cannot be restarted on its own):\n\n${block([facts.restart])}`;
 }
 
 export function runnerSection(ctx: PageContext): Section {
-  const mailman = ctx.classes.some((c) => c.facts.mailmanCli !== null);
+  const { mailman, words: w } = ctx;
   return {
     meaning:
       'A process group of the service runs fewer processes than its host expects (label _groupname_ says which; ' +
@@ -32,18 +33,23 @@ export function runnerSection(ctx: PageContext): Section {
           '(the REST runner counts its gunicorn workers too), so one dead runner is seen even while the others run. ' +
           'The master does not restart a runner that died of a signal or an exception: it stays dead, and the queue ' +
           'it works on stops draining while mail keeps arriving.'
-        : 'Each group is checked on its own, so one dead group is seen even while the others run. While it is short, ' +
-          'the queues it works on stop draining while mail keeps arriving.'),
+        : 'Each group is checked on its own, so one dead group is seen even while the others run. ' +
+          (w.supervisorRestartsWorkers
+            ? `The ${w.supervisor} starts a ${w.worker} that died again, so a group short for the alert's duration keeps dying or is held back after failing at start. `
+            : `The ${w.supervisor} does not start a ${w.worker} that died again. `) +
+          'While it is short, the queues it works on stop draining while mail keeps arriving.'),
     diagnosis: steps([
       `See which group is short, against the counts the host expects:\n\n${perClass(ctx.classes, (f) => block(processCheck(f.shape)))}`,
       `Find why it died (a traceback at the time it disappeared):\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
-      `Check the database from the host: in 2023 the \`out\` runner died because the database was unreachable, and it dies again at once while it still is. ${ctx.seeAlso('database')}\n\n${databaseChecks(ctx)}`,
-      `Check whether self-heal has restarted the service already (it does so at most once per interval; a runner that died again after that needs a human):\n\n${perClass(ctx.classes, (f) => `${block(selfHealState(f))}\n\nMinimum interval between restarts: ${duration(f.shape.selfHeal.minIntervalSeconds)}.`)}`,
+      ...(ctx.database
+        ? [`Check the database from the host: in 2023 the \`out\` ${mailman ? 'runner' : 'worker of a mailing-list host'} died because the database was unreachable, and it dies again at once while it still is. ${ctx.seeAlso('database')}\n\n${databaseChecks(ctx)}`]
+        : []),
+      `Check whether self-heal has restarted the service already (it does so at most once per interval; a ${w.worker} that died again after that needs a human):\n\n${perClass(ctx.classes, (f) => `${block(selfHealState(f))}\n\nMinimum interval between restarts: ${duration(f.shape.selfHeal.minIntervalSeconds)}.`)}`,
     ]),
     fix: steps([
       'Fix the cause first (database, network, a broken message: see the log).',
       perClass(ctx.classes, restartStep),
-      'Messages a runner was working on when it died (`.bak` files in the queue directory) are recovered when the runners start.',
+      ...(mailman ? ['Messages a runner was working on when it died (`.bak` files in the queue directory) are recovered when the runners start.'] : []),
     ]),
     verify: steps([
       `Every group has its expected count again (the same commands as above).`,
@@ -54,21 +60,22 @@ export function runnerSection(ctx: PageContext): Section {
 }
 
 export function masterSection(ctx: PageContext): Section {
+  const w = ctx.words;
   return {
     meaning:
-      'The master process of the service is not running. Without it no runner is supervised and nothing is ' +
-      'delivered; its runners are usually gone too (their RunnerDown alerts are inhibited while this one fires).',
+      `The ${w.supervisor} process of the service is not running. Without it no ${w.worker} is supervised and nothing is ` +
+      `delivered; its ${w.workers} are usually gone too (their RunnerDown alerts are inhibited while this one fires).`,
     diagnosis: steps([
       `State of the unit and what it logged:\n\n${perClass(ctx.classes, (f) => block([sh(['systemctl', 'status', f.shape.service.unit]), ...logSteps(f)]))}`,
-      `The master and the runners:\n\n${perClass(ctx.classes, (f) => block(processCheck(f.shape)))}`,
-      `A full or read-only filesystem stops the master from writing its lock and pid files (2014: no inodes left). ${ctx.seeAlso('inodes', 'space')}`,
+      `The ${w.supervisor} and the ${w.workers}:\n\n${perClass(ctx.classes, (f) => block(processCheck(f.shape)))}`,
+      `A full or read-only filesystem stops the ${w.supervisor} from writing its lock and pid files (2014: no inodes left). ${ctx.seeAlso('inodes', 'space')}`,
     ]),
     fix: steps([
       'Fix the cause the log names.',
       perClass(ctx.classes, (f) => `Start the service again:\n\n${block([f.restart])}`),
     ]),
     verify: steps([
-      'The master and every runner run with their expected counts (the commands above).',
+      `The ${w.supervisor} and every ${w.worker} run with their expected counts (the commands above).`,
       perClass(ctx.classes, drainWatch),
       ctx.seeAlso('runner', 'queue-age'),
     ]),
@@ -76,18 +83,19 @@ export function masterSection(ctx: PageContext): Section {
 }
 
 export function selfHealSection(ctx: PageContext): Section {
+  const w = ctx.words;
   return {
     meaning:
       'The host\'s self-heal timer found a process group short and restarted the whole service. The restart ' +
-      'brought the runners back, but a runner died first and nobody knows why yet: this is the ticket to find out. ' +
-      'Self-heal restarts at most once per interval, so a runner that dies at once again stays dead and pages.',
+      `brought the ${w.workers} back, but a ${w.worker} died first and nobody knows why yet: this is the ticket to find out. ` +
+      `Self-heal restarts at most once per interval, so a ${w.worker} that dies at once again stays dead and pages.`,
     diagnosis: steps([
       `When self-heal restarted the service and which groups were short (its journal says "short process groups: …"):\n\n${perClass(ctx.classes, (f) => `${block([...selfHealState(f), sh(['systemctl', 'list-timers', f.selfHeal.timer])])}\n\nIt runs ${code(f.selfHeal.program)} every ${duration(f.shape.selfHeal.checkIntervalSeconds)} and restarts at most every ${duration(f.shape.selfHeal.minIntervalSeconds)}.`)}`,
-      `Read the service log around that time for the traceback of the runner that died:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
-      `Was the database reachable then? ${ctx.seeAlso('database')}`,
+      `Read the service log around that time for the traceback of the ${w.worker} that died:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
+      ...(ctx.database ? [`Was the database reachable then? ${ctx.seeAlso('database')}`] : []),
     ]),
     fix: steps([
-      'Fix what killed the runner (database connection, a message that crashes it, memory).',
+      `Fix what killed the ${w.worker} (${ctx.database ? 'database connection, ' : ''}a message that crashes it, memory).`,
       `If the groups are short again now, restart by hand after the fix: ${ctx.seeAlso('runner')}`,
     ]),
     verify: steps([

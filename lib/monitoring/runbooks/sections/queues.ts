@@ -3,13 +3,18 @@ import type { QueueModel } from '../../../model/types';
 import { countQueue, journal, logSteps, oldestInQueue, watchQueue } from '../commands';
 import { perClass, runnerOfQueue, type HostFacts } from '../hosts';
 import { block, code, duration, sh, steps, table } from '../markdown';
+
+/** 'a big posting' -> 'A big posting'. */
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 import type { PageContext, Section } from '../types';
 
 function queueTable(facts: HostFacts, which: (q: QueueModel) => boolean): string {
   const queues = facts.shape.service.queues.filter(which);
   if (queues.length === 0) return 'No such queue on these hosts.';
   return table(
-    ['queue', 'directory', 'runner', 'age warning', 'age critical', 'messages warning'],
+    ['queue', 'directory', facts.shape.service.vocabulary.worker, 'age warning', 'age critical', 'messages warning'],
     queues.map((q) => [
       q.name,
       code(q.directory),
@@ -36,7 +41,7 @@ function runnersOf(facts: HostFacts, which: (q: QueueModel) => boolean): string 
     const group = runnerOfQueue(facts.shape, q);
     if (group) lines.push(`# ${group.role} works on ${q.name}: ${group.expectedProcesses} expected`, sh(['pgrep', '-a', '-u', group.user, '-f', group.pgrepPattern]));
   }
-  return lines.length === 0 ? 'These queues have no runner of their own.' : block(lines);
+  return lines.length === 0 ? `These queues have no ${facts.shape.service.vocabulary.worker} of their own.` : block(lines);
 }
 
 function smtpHint(facts: HostFacts): string {
@@ -48,23 +53,24 @@ const paging = (q: QueueModel) => q.pagesOnAge;
 const any = () => true;
 
 export function queueAgeSection(ctx: PageContext): Section {
+  const w = ctx.words;
   return {
     meaning:
       'The oldest message in a queue (label _queue_) has waited longer than it should and is still waiting. The age ' +
-      'of the oldest message tells a queue that stopped draining from a big posting that drains: a big posting keeps ' +
+      `of the oldest message tells a queue that stopped draining from ${w.burst} that drains: ${w.burst} keeps ` +
       'it low while the count is high. On a delivery queue it means mail is not going out.',
     diagnosis: steps([
       `The queues and their limits:\n\n${perClass(ctx.classes, (f) => queueTable(f, any))}`,
       `Look at the queue of the alert (its size, its oldest messages):\n\n${perClass(ctx.classes, (f) => inspectQueues(f, paging))}`,
-      `Is its runner alive? In 2023 the \`out\` runner was dead and the queue grew for two days. ${ctx.seeAlso('runner')}\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
-      `Is the database reachable? ${ctx.seeAlso('database')}`,
+      `Is its ${w.worker} alive? In 2023 the \`out\` ${ctx.mailman ? 'runner' : 'worker of a mailing-list host'} was dead and the queue grew for two days. ${ctx.seeAlso('runner')}\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
+      ...(ctx.database ? [`Is the database reachable? ${ctx.seeAlso('database')}`] : []),
       perClass(ctx.classes, smtpHint),
       `What the service logged:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
     ]),
     fix: steps([
       'Do not delete queue files: each one is a message somebody sent.',
-      `A dead runner: fix its cause, then restart the whole service:\n\n${perClass(ctx.classes, (f) => block([f.restart]))}`,
-      'A refusing relay or an unreachable database: fix that; the runners pick the messages up again (retry on their schedule).',
+      `A dead ${w.worker}: fix its cause, then restart the whole service:\n\n${perClass(ctx.classes, (f) => block([f.restart]))}`,
+      `A refusing relay${ctx.database ? ' or an unreachable database' : ''}: fix that; the ${w.workers} pick the messages up again (retry on their schedule).`,
     ]),
     verify: steps([
       `The queue drains (the count goes down and the oldest file name gets younger):\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(paging).map((q) => watchQueue(q, f.shape.service))))}`,
@@ -74,22 +80,23 @@ export function queueAgeSection(ctx: PageContext): Section {
 }
 
 export function queueMessagesSection(ctx: PageContext): Section {
+  const w = ctx.words;
   return {
     meaning:
-      'A queue (label _queue_) has held many messages for a long time. A big posting drains within the hour; a ' +
+      `A queue (label _queue_) has held many messages for a long time. ${capitalize(w.burst)} drains within the hour; a ` +
       'queue that stays large is draining slower than mail comes in, or not at all. In 2014, after the restore, ' +
       'more than 10,000 outgoing messages queued up.',
     diagnosis: steps([
       `The queues and their limits:\n\n${perClass(ctx.classes, (f) => queueTable(f, any))}`,
       `Size and oldest messages of each queue:\n\n${perClass(ctx.classes, (f) => inspectQueues(f, any))}`,
       `If the oldest message is old too, the queue is not draining: ${ctx.seeAlso('queue-age', 'runner')}`,
-      `The runners of the queues:\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
-      `A mail loop or flood shows as many messages from one sender or to one list in the log:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
+      `The ${w.workers} of the queues:\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
+      `A mail loop or flood shows as many messages from one sender or to one ${ctx.mailman ? 'list' : 'recipient'} in the log:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
     ]),
     fix: steps([
-      'A posting to a big list: nothing to do but watch it drain.',
-      'A stuck runner: restart the service after fixing the cause (see the runner runbook).',
-      'A loop or flood: stop it at its source (moderate the list, block the sender); do not delete queue files.',
+      `${ctx.mailman ? 'A posting to a big list' : capitalize(w.burst)}: nothing to do but watch it drain.`,
+      `A stuck ${w.worker}: restart the service after fixing the cause (see the ${w.worker} runbook).`,
+      `A loop or flood: stop it at its source (${ctx.mailman ? 'moderate the list, ' : ''}block the sender); do not delete queue files.`,
     ]),
     verify: steps([`The count goes down:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.map((q) => watchQueue(q, f.shape.service))))}`]),
   };
@@ -97,7 +104,7 @@ export function queueMessagesSection(ctx: PageContext): Section {
 
 export function failedMessagesSection(ctx: PageContext): Section {
   const failed = (q: QueueModel) => q.ticketWhenNonEmpty;
-  const mailman = ctx.classes.some((c) => c.facts.mailmanCli !== null);
+  const { mailman } = ctx;
   return {
     meaning: mailman
       ? 'Messages the service could not process wait in a queue for failed messages (label _queue_: Mailman moves a ' +
@@ -111,7 +118,7 @@ export function failedMessagesSection(ctx: PageContext): Section {
       `The exception that put them there (search the log for the file name):\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
       perClass(ctx.classes, (f) =>
         f.mailmanCli === null
-          ? 'Read a message file to see which list and sender it is.'
+          ? 'Read a message file to see its sender and recipients.'
           : `Read one message and its metadata:\n\n${block([`${f.mailmanCli} qfile <directory>/<file>`])}`,
       ),
     ]),
@@ -119,7 +126,7 @@ export function failedMessagesSection(ctx: PageContext): Section {
       'Fix the cause of the exception first, or the messages fail again.',
       perClass(ctx.classes, (f) =>
         f.mailmanCli === null
-          ? 'Requeue or remove the messages with the service\'s own tools.'
+          ? `${capitalize(f.shape.service.vocabulary.requeue)} or remove the messages with the service's own tools.`
           : `Move the shunted messages back to the queues they came from (add \`--discard\` only to drop them for good):\n\n${block([`${f.mailmanCli} unshunt`])}\n\nFiles in \`bad\` cannot be requeued: copy them off the host for analysis, then remove them.`,
       ),
     ]),
@@ -132,7 +139,7 @@ export function collectorSection(ctx: PageContext): Section {
     meaning:
       'The queue collector (a systemd timer on the host that counts queue files for node_exporter) has not ' +
       'succeeded lately, or not at all. Queue sizes and ages are frozen or missing, so the queue alerts are blind, ' +
-      'and without its expected-process series the runner alert is blind too. In 2023 the `out` queue was not ' +
+      `and without its expected-process series the ${ctx.words.worker} alert is blind too. In 2023 the \`out\` queue was not ` +
       'measured at all and grew for two days unseen.',
     diagnosis: steps([
       `The timer, its last runs and their errors (a queue directory it cannot read is named there):\n\n${perClass(ctx.classes, (f) => block([sh(['systemctl', 'list-timers', f.collector.timer]), sh(['systemctl', 'status', f.collector.service]), journal(f.collector.service, '-1h')]))}`,

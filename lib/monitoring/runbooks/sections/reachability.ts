@@ -88,11 +88,14 @@ export function hostDownSection(ctx: PageContext): Section {
         code(`curl -sf -o /dev/null ${sh([`http://${h.fqdn}:${h.exporters.nodeExporterPort}/metrics`])} && echo up`),
         code(sh(['npx', 'listhost', 'inventory', '--site', h.location.site, '--row', h.location.row])),
       ])}`,
-      'From its console: did it crash, hang, or lose the network? In 2023 the list host was affected by a switch upgrade its owners had not been told about.',
+      `From its console: did it crash, hang, or lose the network? In 2023 ${ctx.mailman ? 'the list host' : 'a mailing-list host'} was affected by a switch upgrade its owners had not been told about.`,
     ]),
-    fix: steps(['Bring the host back (console, power, network).', 'Tell the list admins if lists are down for long.']),
+    fix: steps([
+      'Bring the host back (console, power, network).',
+      ctx.listAdmins ? 'Tell the list admins if lists are down for long.' : 'Tell the host\'s contacts if the service is down for long.',
+    ]),
     verify: steps([
-      `Once it is back, the held-back alerts show again. Check the service above all: a maintenance killed the \`out\` runner in 2023 and it stayed dead.\n\n${perClass(ctx.classes, (f) => block([...processCheck(f.shape), ...f.shape.service.queues.filter((q) => q.pagesOnAge).map((q) => watchQueue(q, f.shape.service))]))}`,
+      `Once it is back, the held-back alerts show again. Check the service above all: a maintenance killed ${ctx.mailman ? 'the `out` runner' : 'the outgoing-mail worker of a mailing-list host'} in 2023 and it stayed dead.\n\n${perClass(ctx.classes, (f) => block([...processCheck(f.shape), ...f.shape.service.queues.filter((q) => q.pagesOnAge).map((q) => watchQueue(q, f.shape.service))]))}`,
       ctx.seeAlso('runner', 'queue-age', 'inodes'),
     ]),
   };
