@@ -12,6 +12,37 @@ const FQDN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** Absolute path without `..`, control characters or trailing slash. */
 const ABSOLUTE_PATH = /^\/([A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+)*)?$/;
+/** Linux limits: PATH_MAX (with its NUL) and NAME_MAX. */
+const PATH_MAX_LENGTH = 4095;
+const NAME_MAX_LENGTH = 255;
+/**
+ * URLs: printable ASCII of RFC 3986 only (unreserved, reserved, `%XX`), so a
+ * URL is written everywhere exactly as given. Braces in particular are
+ * refused: Prometheus expands `{{ }}` in annotations such as `runbook_url`.
+ */
+const URL_TEXT = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=]|%[0-9A-Fa-f]{2})+$/;
+const URL_MAX_LENGTH = 2048;
+
+/** Whether `value` is a URL of `protocols` written in the strict URL_TEXT grammar. */
+export function isStrictUrl(value: unknown, protocols: readonly string[] = ['http:', 'https:']): value is string {
+  if (typeof value !== 'string' || value.length > URL_MAX_LENGTH || !URL_TEXT.test(value)) return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocols.includes(protocol) && value.startsWith(`${protocol}//`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Free text that no consumer may read as anything but text: no control
+ * characters (C0, DEL, C1), no line or paragraph separators, no lone UTF-16
+ * surrogates (they cannot be written as UTF-8 and would come out as U+FFFD).
+ */
+export function isPlainText(value: string): boolean {
+  // With the u flag a surrogate pair is one code point, so [\uD800-\uDFFF] matches only unpaired ones.
+  return !/[\p{Cc}\u2028\u2029\uD800-\uDFFF]/u.test(value);
+}
 
 export function checkFqdn(construct: string, prop: string, value: string | undefined): string {
   if (value === undefined) throw propErrors.required(construct, prop, 'the host\'s fully qualified domain name, e.g. "lists1001.example.org"');
@@ -31,8 +62,11 @@ export function checkName(construct: string, prop: string, value: string | undef
 
 export function checkPath(construct: string, prop: string, value: string | undefined): string {
   if (value === undefined) throw propErrors.required(construct, prop, 'an absolute path such as "/srv/mailman3"');
-  if (typeof value !== 'string' || !ABSOLUTE_PATH.test(value) || value.split('/').some((part) => part === '.' || part === '..')) {
-    throw propErrors.invalid(construct, prop, value, 'an absolute path without "..", spaces, quotes or a trailing slash, such as "/srv/mailman3"');
+  if (
+    typeof value !== 'string' || value.length > PATH_MAX_LENGTH || !ABSOLUTE_PATH.test(value) ||
+    value.split('/').some((part) => part === '.' || part === '..' || part.length > NAME_MAX_LENGTH)
+  ) {
+    throw propErrors.invalid(construct, prop, value, `an absolute path of letters, digits, ".", "_", "@", "+" and "-" without "..", spaces, quotes or a trailing slash, at most ${PATH_MAX_LENGTH} characters and ${NAME_MAX_LENGTH} per component, such as "/srv/mailman3"`);
   }
   return value;
 }
@@ -61,14 +95,19 @@ export function checkPercent(construct: string, prop: string, value: number): nu
 }
 
 export function checkUrl(construct: string, prop: string, value: string, protocols: readonly string[] = ['http:', 'https:']): string {
-  let url: URL;
   try {
-    url = new URL(value);
+    new URL(value);
   } catch {
     throw propErrors.invalid(construct, prop, value, `an absolute URL (${protocols.join(' or ')})`);
   }
-  if (!protocols.includes(url.protocol) || /[\s"'`\\]/.test(value)) {
-    throw propErrors.invalid(construct, prop, value, `an absolute ${protocols.join(' or ')} URL without spaces, quotes or backslashes`);
+  if (!isStrictUrl(value, protocols)) {
+    throw propErrors.invalid(
+      construct,
+      prop,
+      value,
+      `an absolute ${protocols.join(' or ')} URL without spaces, quotes or backslashes: at most ${URL_MAX_LENGTH} characters of ` +
+        'letters, digits and -._~:/?#[]@!$&()*+,;= (RFC 3986), anything else percent-encoded as %XX (no braces: Prometheus would expand {{ }})',
+    );
   }
   return value;
 }
@@ -81,8 +120,8 @@ export function checkEmail(construct: string, prop: string, value: string): stri
 }
 
 export function checkText(construct: string, prop: string, value: string | undefined, what: string): string {
-  if (value === undefined || typeof value !== 'string' || value.trim() === '' || /[\u0000-\u001f\u007f]/.test(value) || value.length > 200) {
-    throw propErrors.invalid(construct, prop, value, `${what}: non-empty text of at most 200 characters without control characters`);
+  if (value === undefined || typeof value !== 'string' || value.trim() === '' || !isPlainText(value) || value.length > 200) {
+    throw propErrors.invalid(construct, prop, value, `${what}: non-empty text of at most 200 characters without control characters, line separators or unpaired surrogates`);
   }
   return value;
 }

@@ -21,8 +21,14 @@ import { propErrors } from '../errors';
 import type { HostModel } from '../model/types';
 import { generatedHeader } from '../render/shell';
 import type { AlertingProps, ReceiverProps } from './alerting-props';
+import { isPlainText, isStrictUrl } from '../constructs/prop-checks';
 
 const CONSTRUCT = 'ListhostStack';
+/**
+ * Shown instead of a refused value that may be the secret itself (a token
+ * pasted where its file's path belongs): error messages end up in CI logs.
+ */
+const WITHHELD = '<withheld: it may hold a secret>';
 const PROP = 'monitoring.alerting';
 
 /**
@@ -65,15 +71,21 @@ const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_
 const SMARTHOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/**
+ * One address, RFC 5322 dot-atom. Alertmanager expands templates in an
+ * e-mail's `to` and `from`, so `{{` and `}}` are refused: `{{.Status}}@x.org`
+ * is a valid dot-atom that Alertmanager would send to `firing@x.org`.
+ */
 export function isEmailAddress(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 254) return false;
+  if (typeof value !== 'string' || value.length > 254 || value.includes('{{') || value.includes('}}')) return false;
   const at = value.lastIndexOf('@');
   if (at <= 0) return false;
   return LOCAL_PART.test(value.slice(0, at)) && DOMAIN.test(value.slice(at + 1));
 }
 
+/** An absolute path on one line, without `..`, control characters or unpaired surrogates (written into YAML exactly as given). */
 function isAbsolutePath(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith('/') && !/[\0\r\n]/.test(value) && !/(^|\/)\.\.(\/|$)/.test(value);
+  return typeof value === 'string' && value.startsWith('/') && value.length <= 4095 && isPlainText(value) && !/(^|\/)\.\.(\/|$)/.test(value);
 }
 
 function parseVersion(value: string): [number, number, number] | undefined {
@@ -103,7 +115,7 @@ function checkReceiver(prop: string, r: ReceiverProps, version: [number, number,
   }
   if (r.webhookUrlFile !== undefined) {
     if (!isAbsolutePath(r.webhookUrlFile)) {
-      throw propErrors.invalid(CONSTRUCT, `${prop}.webhookUrlFile`, r.webhookUrlFile, 'an absolute path on the Alertmanager host, e.g. "/etc/alertmanager/secrets/pager-webhook-url"');
+      throw propErrors.invalid(CONSTRUCT, `${prop}.webhookUrlFile`, WITHHELD, 'an absolute path on the Alertmanager host, e.g. "/etc/alertmanager/secrets/pager-webhook-url"');
     }
     if (!atLeast(version, 0, 26)) {
       throw propErrors.conflict(
@@ -119,7 +131,7 @@ function checkReceiver(prop: string, r: ReceiverProps, version: [number, number,
   if (r.webhookUrl !== undefined) checkWebhookUrl(`${prop}.webhookUrl`, r.webhookUrl);
   if (r.webhookCredentialsFile !== undefined) {
     if (!isAbsolutePath(r.webhookCredentialsFile)) {
-      throw propErrors.invalid(CONSTRUCT, `${prop}.webhookCredentialsFile`, r.webhookCredentialsFile, 'an absolute path on the Alertmanager host of a file holding the bearer token');
+      throw propErrors.invalid(CONSTRUCT, `${prop}.webhookCredentialsFile`, WITHHELD, 'an absolute path on the Alertmanager host of a file holding the bearer token');
     }
     if (r.webhookUrl === undefined && r.webhookUrlFile === undefined) {
       throw propErrors.conflict(CONSTRUCT, `${prop}.webhookCredentialsFile`, r.webhookCredentialsFile, `has no webhook to authenticate: give ${prop}.webhookUrl too`);
@@ -143,11 +155,21 @@ function checkWebhookUrl(prop: string, value: unknown): void {
   if (typeof value !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw propErrors.invalid(CONSTRUCT, prop, value, 'an http(s) URL');
   }
+  // WHATWG URL parsing drops tabs and newlines and encodes what Go's url.Parse refuses;
+  // the value is written as given, so it must be a URL as written.
+  if (!isStrictUrl(value)) {
+    throw propErrors.invalid(
+      CONSTRUCT,
+      prop,
+      value,
+      'an http(s) URL of letters, digits and -._~:/?#[]@!$&()*+,;= (RFC 3986), anything else percent-encoded as %XX, at most 2048 characters',
+    );
+  }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw propErrors.invalid(
       CONSTRUCT,
       prop,
-      '<withheld: it may hold a secret>',
+      WITHHELD,
       'a URL without user, password, query string or fragment, which is written into alertmanager.yml as is; put the token in webhookCredentialsFile or the whole URL in webhookUrlFile',
     );
   }
@@ -190,11 +212,11 @@ export function checkAlertingProps(alerting: AlertingProps): CheckedAlerting {
     const missing = alerting.smtpAuthUsername === undefined ? 'smtpAuthUsername' : 'smtpAuthPasswordFile';
     throw propErrors.required(CONSTRUCT, `${PROP}.${missing}`, 'both smtpAuthUsername and smtpAuthPasswordFile, or neither');
   }
-  if (alerting.smtpAuthUsername !== undefined && (typeof alerting.smtpAuthUsername !== 'string' || alerting.smtpAuthUsername === '' || /[\0\r\n]/.test(alerting.smtpAuthUsername))) {
-    throw propErrors.invalid(CONSTRUCT, `${PROP}.smtpAuthUsername`, alerting.smtpAuthUsername, 'a non-empty user name on one line');
+  if (alerting.smtpAuthUsername !== undefined && (typeof alerting.smtpAuthUsername !== 'string' || alerting.smtpAuthUsername === '' || !isPlainText(alerting.smtpAuthUsername))) {
+    throw propErrors.invalid(CONSTRUCT, `${PROP}.smtpAuthUsername`, alerting.smtpAuthUsername, 'a non-empty user name on one line, without control characters or unpaired surrogates');
   }
   if (alerting.smtpAuthPasswordFile !== undefined && !isAbsolutePath(alerting.smtpAuthPasswordFile)) {
-    throw propErrors.invalid(CONSTRUCT, `${PROP}.smtpAuthPasswordFile`, alerting.smtpAuthPasswordFile, 'an absolute path on the Alertmanager host of a file holding the SMTP password');
+    throw propErrors.invalid(CONSTRUCT, `${PROP}.smtpAuthPasswordFile`, WITHHELD, 'an absolute path on the Alertmanager host of a file holding the SMTP password');
   }
   return { receivers, version };
 }

@@ -68,7 +68,9 @@ status=0
 if [ "$short" -gt 0 ]; then
   if [ $((now - last)) -ge "$min_interval" ]; then
     printf 'short process groups:%s; restarting %s\\n' "$short_names" ${shq(service.unit)} >&2
-    ${shCommand(service.restartCommand)} || status=1
+    # The words as positional parameters: any program name, exactly as given.
+    set -- ${shCommand(service.restartCommand)}
+    "$@" || status=1
     restarts=$((restarts + 1))
     last=$now
     printf '%s %s\\n' "$restarts" "$last" > "$state.tmp" && mv -f "$state.tmp" "$state"

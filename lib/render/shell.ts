@@ -4,6 +4,26 @@
 export function shq(value: string | number): string {
   const text = String(value);
   if (text.includes('\0')) throw new Error('a NUL byte cannot be passed through the shell');
+  // Single quotes, except that ' $ ` and \ are written backslash-escaped outside
+  // them: the same word, and shellcheck does not take a literal `$x` or a
+  // trailing backslash in single quotes for a mistake (SC2016, SC1003).
+  const parts = text.split(/(['$`\\])/);
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 1) out += `\\${parts[i]}`;
+    else if (parts[i] !== '' || (i === 0 && parts.length === 1)) out += `'${parts[i]}'`;
+  }
+  return out;
+}
+
+/**
+ * Plain POSIX single quoting (`'` written as `'\''`), for commands people
+ * read and paste, such as runbooks: the same word as `shq` gives, in the
+ * form a reader expects, `'^a( |$)'` rather than `'^a( |'\$')'`.
+ */
+export function shqForReaders(value: string | number): string {
+  const text = String(value);
+  if (text.includes('\0')) throw new Error('a NUL byte cannot be passed through the shell');
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 

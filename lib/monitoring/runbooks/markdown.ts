@@ -4,14 +4,14 @@
  * when it needs it, so a plain path reads (and greps) exactly as the model
  * has it.
  */
-import { shq } from '../../render/shell';
+import { shqForReaders } from '../../render/shell';
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** One shell word: as is when it needs no quoting, else single-quoted. */
 export function word(value: string | number): string {
   const text = String(value);
-  return SAFE_WORD.test(text) ? text : shq(text);
+  return SAFE_WORD.test(text) ? text : shqForReaders(text);
 }
 
 /** A command line from words. */
