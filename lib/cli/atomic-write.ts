@@ -1,11 +1,37 @@
 /**
  * Writes a file completely or not at all: the content goes to a temporary
  * file in the same directory, which is then renamed over the target, so a
- * reader never sees a partial report.
+ * reader never sees a partial report. A lint killed before the rename leaves
+ * its temporary file; the next write to the same target removes it.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LintInputError } from '../policy/errors';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temporary files of earlier, killed writes to `path` (their process gone). */
+function removeStaleTemporaries(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.`;
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-z]+\.tmp$/.exec(entry.slice(prefix.length));
+    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(dir, entry), { force: true });
+  }
+}
 
 export function writeFileAtomic(path: string, content: string, display: string = path): void {
   const dir = dirname(path);
@@ -19,6 +45,7 @@ export function writeFileAtomic(path: string, content: string, display: string =
   } catch (error) {
     if (error instanceof LintInputError) throw error;
   }
+  removeStaleTemporaries(dir, basename(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | undefined;
   try {

@@ -55,6 +55,8 @@ export class ListhostStack extends TerraformStack {
   private hostsByPath?: Map<string, ServiceHost>;
   private ssh?: SshVariables;
   private artifacts?: StackArtifacts;
+  /** @internal Digest of the files the last synth wrote for this stack (generation markers, lib/synth/generation.ts). */
+  public writtenDigest?: string;
 
   constructor(scope: Construct, id: string, props: ListhostStackProps) {
     super(scope, id);
@@ -136,6 +138,6 @@ export class ListhostStack extends TerraformStack {
       throw new Error(`ListhostStack ${this.node.id}: its monitoring was not prepared; end the app with \`await synthesize(app)\` from cdktf-listhost instead of \`app.synth()\``);
     }
     const stackDirectory = session.manifest.forStack(this).workingDirectory;
-    writeStackArtifacts(`${session.outdir}/${stackDirectory}`, this.artifacts);
+    this.writtenDigest = writeStackArtifacts(`${session.outdir}/${stackDirectory}`, this.artifacts);
   }
 }

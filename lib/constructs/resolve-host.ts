@@ -85,7 +85,9 @@ export function resolveHost(construct: string, props: HostBaseProps, service: Se
       `is fewer than the ${required} a restore needs (backup.expectedFiles ${expectedFiles} x inodeHeadroom ${inodeHeadroom}); raise it or leave it unset`);
   }
   const backupPaths = (props.backup.paths ?? [data.mountpoint, service.configFile.slice(0, service.configFile.lastIndexOf('/')) || '/'])
-    .map((path, i) => checkPath(construct, `backup.paths[${i}]`, path));
+    .map((path, i) => checkPath(construct, `backup.paths[${i}]`, path))
+    // A set: declared order must not reach the output (code-unit order, locale-independent).
+    .sort();
 
   const fs = { ...DEFAULT_FILESYSTEM_THRESHOLDS, ...props.filesystemThresholds };
   for (const [key, value] of Object.entries(fs)) checkPercent(construct, `filesystemThresholds.${key}`, value);

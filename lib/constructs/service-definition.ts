@@ -348,6 +348,8 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
       ...thresholds,
     };
   });
+  // A set: declared order carries no meaning, so it must not reach the output (by name, locale-independent).
+  queues.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const restartCommand = props.restartCommand ?? ['systemctl', 'restart', unit];
   if (!Array.isArray(restartCommand) || restartCommand.length === 0) {

@@ -8,6 +8,8 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ListhostSchemaError } from '../errors';
+import { interruptedSwap } from '../synth/atomic-outdir';
+import { generationMismatch, readGenerationMarkers } from '../synth/generation';
 import type { HostModel } from '../model/types';
 import { validateHostModel } from '../model/validate';
 import { formatOf, parseJsonText, parseYamlText, readTextFile } from './data-file';
@@ -31,6 +33,20 @@ export function displayPath(path: string, cwd: string = process.cwd()): string {
   return shown.split(sep).join('/');
 }
 
+/**
+ * A synth killed between moving the previous output aside and moving the
+ * new one in (lib/synth/atomic-outdir.ts) leaves no output, and the previous
+ * one in a directory beside it: named here, not reported as a missing output.
+ */
+function interruptedSynth(abs: string, shown: string, cwd: string): void {
+  const leftover = interruptedSwap(abs);
+  if (leftover === undefined) return;
+  throw new LintInputError(
+    shown,
+    `has no output: a synth was interrupted while swapping in its output (or is doing so now); the previous complete output is in ${displayPath(leftover.tree, cwd)}. Run cdktf synth again (it restores that first), or move it back`,
+  );
+}
+
 export function loadLintInput(path: string, cwd: string = process.cwd()): LoadedInput {
   const abs = resolve(cwd, path);
   const shown = displayPath(abs, cwd);
@@ -38,6 +54,7 @@ export function loadLintInput(path: string, cwd: string = process.cwd()): Loaded
   try {
     isDirectory = statSync(abs).isDirectory();
   } catch {
+    interruptedSynth(abs, shown, cwd);
     throw new LintInputError(
       shown,
       path === 'cdktf.out'
@@ -45,7 +62,7 @@ export function loadLintInput(path: string, cwd: string = process.cwd()): Loaded
         : 'no such file or directory: pass a cdktf.out directory or a .json/.yaml host spec file',
     );
   }
-  return isDirectory ? loadCdktfOut(abs, shown) : loadSpecFile(abs, shown);
+  return isDirectory ? loadCdktfOut(abs, shown, cwd) : loadSpecFile(abs, shown);
 }
 
 /* ------------------------------------------------------------ host specs */
@@ -236,13 +253,35 @@ function loadStack(root: string, shownRoot: string, name: string, entry: unknown
   return { stack: createStack(name, artifactStore(files, `${shownDir}/`), hosts), texts };
 }
 
-export function loadCdktfOut(abs: string, shown: string): LoadedInput {
+/**
+ * Every synth marks its output with one generation (lib/synth/generation.ts):
+ * markers that disagree mean files of two synths mixed, which no rule could
+ * be trusted on. An output without any marker (older versions) is accepted.
+ */
+function checkGeneration(abs: string, shown: string, stacks: Record<string, { workingDirectory?: unknown } | null>): void {
+  const directories = Object.keys(stacks)
+    .sort()
+    .map((name) => stacks[name]?.workingDirectory)
+    .filter((dir): dir is string => typeof dir === 'string')
+    .map((dir) => dir.replace(/\/+$/, ''));
+  const mismatch = generationMismatch(readGenerationMarkers(abs, directories));
+  if (mismatch === undefined) return;
+  const file = `${shown === '.' ? '' : `${shown}/`}${mismatch.found.path}`;
+  const short = (g: string | undefined) => (g === undefined ? 'none' : g.slice(0, 12));
+  throw new LintInputError(
+    file,
+    `${mismatch.found.generation === undefined ? 'missing' : `is from another synth (generation ${short(mismatch.found.generation)})`}, but the output's top marker says generation ${short(mismatch.expected)}: files of two synths are mixed; run cdktf synth again`,
+  );
+}
+
+export function loadCdktfOut(abs: string, shown: string, cwd: string = process.cwd()): LoadedInput {
   const counter: Counter = { files: 0, bytes: 0, json: 0 };
   const manifestShown = `${shown === '.' ? '' : `${shown}/`}manifest.json`;
   let manifestText: string;
   try {
     manifestText = readFileSync(join(abs, 'manifest.json'), 'utf8');
   } catch {
+    interruptedSynth(abs, shown, cwd);
     throw new LintInputError(manifestShown, 'missing: not a cdktf output directory (run `cdktf synth`, or pass a .json/.yaml host spec file)');
   }
   counter.files++;
@@ -252,6 +291,7 @@ export function loadCdktfOut(abs: string, shown: string): LoadedInput {
   if (!manifest || typeof manifest !== 'object' || !manifest.stacks || typeof manifest.stacks !== 'object' || Array.isArray(manifest.stacks)) {
     throw new LintInputError(manifestShown, 'has no stacks map: not a cdktf manifest', '/stacks');
   }
+  checkGeneration(abs, shown, manifest.stacks as Record<string, { workingDirectory?: unknown }>);
   const texts = new Map<string, string>([[manifestShown, manifestText]]);
   const stacks: StackUnderLint[] = [];
   const owner = new Map<string, string>();

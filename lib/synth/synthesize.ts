@@ -2,9 +2,36 @@
  * The app's last step. cdktf's construct tree is synchronous and the jsonnet
  * binding is Promise-only, so monitoring is evaluated here, once per stack,
  * before `app.synth()` writes everything.
+ *
+ * The whole output is written aside and swapped in at once (atomic-outdir.ts),
+ * with generation markers (generation.ts): a synth killed at any moment
+ * leaves the previous complete output or the new one.
  */
 import type { App } from '../cdktf';
 import { ListhostStack } from '../constructs/listhost-stack';
+import { stageOutdir } from './atomic-outdir';
+import { writeGenerationMarkers } from './generation';
+
+/**
+ * The one place that reaches into cdktf's App: it keeps its output directory
+ * in two plain properties, `outdir` (the session's outdir, where each stack
+ * is written) and `manifest.outdir` (where manifest.json goes), both read
+ * only by `app.synth()`. The App constructor has already created
+ * `<outdir>/stacks`; the staging directory gets its own.
+ */
+function redirectOutput(app: App, directory: string): () => void {
+  const target = app as unknown as { outdir: string; manifest: { outdir: string } };
+  const before = { outdir: target.outdir, manifest: target.manifest.outdir };
+  if (typeof before.outdir !== 'string' || typeof before.manifest !== 'string') {
+    throw new Error('cdktf-listhost: this cdktf App keeps no outdir/manifest.outdir; the staged synthesis needs cdktf 0.20-0.21 or the cdktn fork');
+  }
+  target.outdir = directory;
+  target.manifest.outdir = directory;
+  return () => {
+    target.outdir = before.outdir;
+    target.manifest.outdir = before.manifest;
+  };
+}
 
 export async function synthesize(app: App): Promise<void> {
   const stacks = app.node.findAll().filter((node): node is ListhostStack => node instanceof ListhostStack);
@@ -14,5 +41,17 @@ export async function synthesize(app: App): Promise<void> {
   const prepared = await Promise.allSettled(stacks.map((stack) => stack.prepare()));
   const failed = prepared.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
-  app.synth();
+
+  const staged = stageOutdir((app as unknown as { outdir: string }).outdir);
+  const restore = redirectOutput(app, staged.tree);
+  try {
+    app.synth();
+    writeGenerationMarkers(staged.tree, new Map(stacks.map((stack) => [stack.node.id, stack.writtenDigest ?? '-'])));
+  } catch (error) {
+    staged.abandon();
+    throw error;
+  } finally {
+    restore();
+  }
+  staged.commit();
 }

@@ -64,12 +64,21 @@ describe('cdktf synth of examples/wikimedia-lists', () => {
     assert.deepEqual(tree(join(second, 'stacks/lists')), tree(stack));
   });
 
+  it('marks the output, each stack directory, hosts/ and monitoring/ with one generation', () => {
+    const markers = ['.listhost-generation', 'stacks/lists/.listhost-generation', 'stacks/lists/hosts/.listhost-generation', 'stacks/lists/monitoring/.listhost-generation'].map((p) => readFileSync(join(first, p), 'utf8'));
+    assert.match(markers[0], /^[0-9a-f]{64}\n$/);
+    assert.deepEqual(new Set(markers).size, 1);
+    assert.equal(readFileSync(join(second, '.listhost-generation'), 'utf8'), markers[0]);
+  });
+
   it('matches the committed snapshot (UPDATE_SNAPSHOTS=1 rewrites it)', () => {
     const snapshotFile = join(REPO, 'test/snapshots/example-synth.json');
     // cdktf's default local backend names the state file by absolute path
     // (the project directory); the snapshot must not depend on the checkout.
     const cdkTfJson = readFileSync(join(stack, 'cdk.tf.json'), 'utf8').split(REPO).join('<repo>');
-    const files = Object.fromEntries(tree(stack));
+    // The generation markers digest cdk.tf.json too, so they depend on the
+    // checkout as well; they are checked to agree in 'marks every directory'.
+    const files = Object.fromEntries([...tree(stack)].filter(([path]) => !path.endsWith('.listhost-generation')));
     files['cdk.tf.json'] = createHash('sha256').update(cdkTfJson).digest('hex');
     const actual = {
       files,
