@@ -356,8 +356,9 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
     throw propErrors.invalid(construct, p('restartCommand'), restartCommand, 'a non-empty list of command words');
   }
   restartCommand.forEach((w, i) => {
-    if (typeof w !== 'string' || w === '' || !isPlainText(w)) {
-      throw propErrors.invalid(construct, p(`restartCommand[${i}]`), w, 'a non-empty command word without control characters or unpaired surrogates');
+    // Tabs and newlines are allowed: a word may be a `sh -c` script. Each word is single-quoted.
+    if (typeof w !== 'string' || w === '' || !isPlainText(w.replace(/[\t\n]/g, ''))) {
+      throw propErrors.invalid(construct, p(`restartCommand[${i}]`), w, 'a non-empty command word without control characters other than tab and newline, or unpaired surrogates');
     }
   });
   const queueCheckSource = props.queueCheckSource ?? 'directory';

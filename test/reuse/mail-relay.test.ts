@@ -116,8 +116,8 @@ describe('cdktf synth of examples/mail-relay', () => {
         [
           ['active', `${SPOOL}/active`, true, false],
           ['deferred', `${SPOOL}/deferred`, true, false],
-          ['incoming', `${SPOOL}/incoming`, false, false],
           ['hold', `${SPOOL}/hold`, false, true],
+          ['incoming', `${SPOOL}/incoming`, false, false],
         ],
       );
       assert.deepEqual([m.service.queueFilePattern, m.service.queueFileGlob, m.service.queueFileMaxDepth], [null, '*', 2]);

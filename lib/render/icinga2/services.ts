@@ -147,7 +147,7 @@ const database: ApplyRule = {
   service: SERVICE_NAME.database,
   requires: HOST_VAR.database,
   onAgent: true,
-  comment: "The database as the host reaches it (2023: Mailman's out runner died when it could not connect).",
+  comment: 'The database as the host reaches it (in 2023 a worker died when it could not connect to it).',
   body: [
     ['display_name', 'database TCP'],
     raw('check_command = "tcp"'),
