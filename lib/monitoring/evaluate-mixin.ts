@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Jsonnet } from '@hanazuki/node-jsonnet';
 import { stringify } from 'yaml';
+import { openMixinCache, type MixinCache } from './mixin-cache';
 
 /**
  * The package's `lib/mixin` source directory. tsc does not copy `.libsonnet`
@@ -75,11 +76,24 @@ export function evaluateMixin(config: object): Promise<MixinOutput> {
   return evaluation.then((out) => ({ rulesYaml: out.rulesYaml, dashboards: { ...out.dashboards } }));
 }
 
+let diskCache: MixinCache | undefined | null = null;
+
+/** The on-disk cache (mixin-cache.ts), opened on first use; undefined when turned off. */
+function mixinDiskCache(): MixinCache | undefined {
+  if (diskCache === null) diskCache = openMixinCache(mixinDirectory, Jsonnet.version);
+  return diskCache;
+}
+
 async function evaluateUncached(tla: string): Promise<MixinOutput> {
-  const json = await new Jsonnet()
-    .tlaCode('config', tla)
-    .addJpath(mixinDirectory)
-    .evaluateFile(path.join(mixinDirectory, 'render.jsonnet'));
+  const cache = mixinDiskCache();
+  let json = cache?.read(tla);
+  if (json === undefined) {
+    json = await new Jsonnet()
+      .tlaCode('config', tla)
+      .addJpath(mixinDirectory)
+      .evaluateFile(path.join(mixinDirectory, 'render.jsonnet'));
+    cache?.write(tla, json);
+  }
   return serializeMixin(JSON.parse(json) as RenderedMixin);
 }
 
