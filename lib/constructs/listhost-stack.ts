@@ -72,7 +72,7 @@ export class ListhostStack extends TerraformStack {
       throw propErrors.required(where, 'monitoring.alerting', '{ pager, tickets }: critical alerts page, warnings open tickets');
     }
     // Receivers are checked now, not when the stack is rendered, so a bad one fails at construction.
-    checkAlertingProps(props.monitoring.alerting);
+    checkAlertingProps(props.monitoring.alerting, where);
     this.monitoring = props.monitoring;
     new nullProvider.NullProvider(this, 'null');
     addCustomSynthesis(this, { onSynthesize: (session) => this.writeArtifacts(session) });

@@ -102,24 +102,24 @@ interface CheckedAlerting {
   readonly version: [number, number, number];
 }
 
-function checkReceiver(prop: string, r: ReceiverProps, version: [number, number, number]): void {
-  if (typeof r !== 'object' || r === null) throw propErrors.invalid(CONSTRUCT, prop, r, 'a receiver { name, webhookUrl | webhookUrlFile | email }');
+function checkReceiver(construct: string, prop: string, r: ReceiverProps, version: [number, number, number]): void {
+  if (typeof r !== 'object' || r === null) throw propErrors.invalid(construct, prop, r, 'a receiver { name, webhookUrl | webhookUrlFile | email }');
   if (typeof r.name !== 'string' || !RECEIVER_NAME.test(r.name)) {
-    throw propErrors.invalid(CONSTRUCT, `${prop}.name`, r.name, 'a receiver name of letters, digits, ".", "_" and "-" (at most 63), e.g. "oncall-pager"');
+    throw propErrors.invalid(construct, `${prop}.name`, r.name, 'a receiver name of letters, digits, ".", "_" and "-" (at most 63), e.g. "oncall-pager"');
   }
   if (r.webhookUrlFile === undefined && r.webhookUrl === undefined && r.email === undefined) {
-    throw propErrors.required(CONSTRUCT, prop, 'at least one of webhookUrl (with webhookCredentialsFile), webhookUrlFile or email');
+    throw propErrors.required(construct, prop, 'at least one of webhookUrl (with webhookCredentialsFile), webhookUrlFile or email');
   }
   if (r.webhookUrlFile !== undefined && r.webhookUrl !== undefined) {
-    throw propErrors.conflict(CONSTRUCT, `${prop}.webhookUrlFile`, r.webhookUrlFile, `conflicts with ${prop}.webhookUrl: give one of the two`);
+    throw propErrors.conflict(construct, `${prop}.webhookUrlFile`, r.webhookUrlFile, `conflicts with ${prop}.webhookUrl: give one of the two`);
   }
   if (r.webhookUrlFile !== undefined) {
     if (!isAbsolutePath(r.webhookUrlFile)) {
-      throw propErrors.invalid(CONSTRUCT, `${prop}.webhookUrlFile`, WITHHELD, 'an absolute path on the Alertmanager host, e.g. "/etc/alertmanager/secrets/pager-webhook-url"');
+      throw propErrors.invalid(construct, `${prop}.webhookUrlFile`, WITHHELD, 'an absolute path on the Alertmanager host, e.g. "/etc/alertmanager/secrets/pager-webhook-url"');
     }
     if (!atLeast(version, 0, 26)) {
       throw propErrors.conflict(
-        CONSTRUCT,
+        construct,
         `${prop}.webhookUrlFile`,
         r.webhookUrlFile,
         `needs Alertmanager 0.26 or later (url_file), but ${PROP}.alertmanagerVersion is ${version.join('.')}; ` +
@@ -128,38 +128,38 @@ function checkReceiver(prop: string, r: ReceiverProps, version: [number, number,
       );
     }
   }
-  if (r.webhookUrl !== undefined) checkWebhookUrl(`${prop}.webhookUrl`, r.webhookUrl);
+  if (r.webhookUrl !== undefined) checkWebhookUrl(construct, `${prop}.webhookUrl`, r.webhookUrl);
   if (r.webhookCredentialsFile !== undefined) {
     if (!isAbsolutePath(r.webhookCredentialsFile)) {
-      throw propErrors.invalid(CONSTRUCT, `${prop}.webhookCredentialsFile`, WITHHELD, 'an absolute path on the Alertmanager host of a file holding the bearer token');
+      throw propErrors.invalid(construct, `${prop}.webhookCredentialsFile`, WITHHELD, 'an absolute path on the Alertmanager host of a file holding the bearer token');
     }
     if (r.webhookUrl === undefined && r.webhookUrlFile === undefined) {
-      throw propErrors.conflict(CONSTRUCT, `${prop}.webhookCredentialsFile`, r.webhookCredentialsFile, `has no webhook to authenticate: give ${prop}.webhookUrl too`);
+      throw propErrors.conflict(construct, `${prop}.webhookCredentialsFile`, r.webhookCredentialsFile, `has no webhook to authenticate: give ${prop}.webhookUrl too`);
     }
   }
   if (r.email !== undefined && !isEmailAddress(r.email)) {
-    throw propErrors.invalid(CONSTRUCT, `${prop}.email`, r.email, 'one e-mail address, e.g. "oncall@example.org"');
+    throw propErrors.invalid(construct, `${prop}.email`, r.email, 'one e-mail address, e.g. "oncall@example.org"');
   }
   if (r.sendResolved !== undefined && typeof r.sendResolved !== 'boolean') {
-    throw propErrors.invalid(CONSTRUCT, `${prop}.sendResolved`, r.sendResolved, 'true or false');
+    throw propErrors.invalid(construct, `${prop}.sendResolved`, r.sendResolved, 'true or false');
   }
 }
 
-function checkWebhookUrl(prop: string, value: unknown): void {
+function checkWebhookUrl(construct: string, prop: string, value: unknown): void {
   let url: URL;
   try {
     url = new URL(String(value));
   } catch {
-    throw propErrors.invalid(CONSTRUCT, prop, value, 'an http(s) URL');
+    throw propErrors.invalid(construct, prop, value, 'an http(s) URL');
   }
   if (typeof value !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw propErrors.invalid(CONSTRUCT, prop, value, 'an http(s) URL');
+    throw propErrors.invalid(construct, prop, value, 'an http(s) URL');
   }
   // WHATWG URL parsing drops tabs and newlines and encodes what Go's url.Parse refuses;
   // the value is written as given, so it must be a URL as written.
   if (!isStrictUrl(value)) {
     throw propErrors.invalid(
-      CONSTRUCT,
+      construct,
       prop,
       value,
       'an http(s) URL of letters, digits and -._~:/?#[]@!$&()*+,;= (RFC 3986), anything else percent-encoded as %XX, at most 2048 characters',
@@ -167,7 +167,7 @@ function checkWebhookUrl(prop: string, value: unknown): void {
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw propErrors.invalid(
-      CONSTRUCT,
+      construct,
       prop,
       WITHHELD,
       'a URL without user, password, query string or fragment, which is written into alertmanager.yml as is; put the token in webhookCredentialsFile or the whole URL in webhookUrlFile',
@@ -175,14 +175,17 @@ function checkWebhookUrl(prop: string, value: unknown): void {
   }
 }
 
-/** Checks every prop and throws an error naming the first bad one. */
-export function checkAlertingProps(alerting: AlertingProps): CheckedAlerting {
-  if (typeof alerting !== 'object' || alerting === null) throw propErrors.required(CONSTRUCT, PROP, '{ pager, tickets }');
+/**
+ * Checks every prop and throws an error naming the first bad one;
+ * `construct` is where they were given (`ListhostStack <id>`).
+ */
+export function checkAlertingProps(alerting: AlertingProps, construct: string = CONSTRUCT): CheckedAlerting {
+  if (typeof alerting !== 'object' || alerting === null) throw propErrors.required(construct, PROP, '{ pager, tickets }');
   const versionText = alerting.alertmanagerVersion ?? DEFAULT_ALERTMANAGER_VERSION;
   const version = typeof versionText === 'string' ? parseVersion(versionText) : undefined;
-  if (!version) throw propErrors.invalid(CONSTRUCT, `${PROP}.alertmanagerVersion`, versionText, 'a version like "0.25.0"');
-  if (!alerting.pager) throw propErrors.required(CONSTRUCT, `${PROP}.pager`, 'the receiver that pages a human for critical alerts');
-  if (!alerting.tickets) throw propErrors.required(CONSTRUCT, `${PROP}.tickets`, 'the receiver that opens a ticket for warnings');
+  if (!version) throw propErrors.invalid(construct, `${PROP}.alertmanagerVersion`, versionText, 'a version like "0.25.0"');
+  if (!alerting.pager) throw propErrors.required(construct, `${PROP}.pager`, 'the receiver that pages a human for critical alerts');
+  if (!alerting.tickets) throw propErrors.required(construct, `${PROP}.tickets`, 'the receiver that opens a ticket for warnings');
   const receivers: { role: 'pager' | 'tickets' | 'listAdmins'; props: ReceiverProps }[] = [
     { role: 'pager', props: alerting.pager },
     { role: 'tickets', props: alerting.tickets },
@@ -190,33 +193,33 @@ export function checkAlertingProps(alerting: AlertingProps): CheckedAlerting {
   if (alerting.listAdmins !== undefined) receivers.push({ role: 'listAdmins', props: alerting.listAdmins });
   const seen = new Set<string>([INFO_RECEIVER]);
   for (const { role, props } of receivers) {
-    checkReceiver(`${PROP}.${role}`, props, version);
+    checkReceiver(construct, `${PROP}.${role}`, props, version);
     if (seen.has(props.name)) {
-      throw propErrors.conflict(CONSTRUCT, `${PROP}.${role}.name`, props.name, `is already the name of another receiver; give each receiver its own name (${INFO_RECEIVER} is reserved)`);
+      throw propErrors.conflict(construct, `${PROP}.${role}.name`, props.name, `is already the name of another receiver; give each receiver its own name (${INFO_RECEIVER} is reserved)`);
     }
     seen.add(props.name);
   }
   if (alerting.smarthost !== undefined) {
     const m = typeof alerting.smarthost === 'string' ? SMARTHOST.exec(alerting.smarthost) : null;
     if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
-      throw propErrors.invalid(CONSTRUCT, `${PROP}.smarthost`, alerting.smarthost, 'host:port, e.g. "smtp.example.org:587"');
+      throw propErrors.invalid(construct, `${PROP}.smarthost`, alerting.smarthost, 'host:port, e.g. "smtp.example.org:587"');
     }
   }
   if (alerting.emailFrom !== undefined && !isEmailAddress(alerting.emailFrom)) {
-    throw propErrors.invalid(CONSTRUCT, `${PROP}.emailFrom`, alerting.emailFrom, 'one e-mail address, e.g. "alertmanager@example.org"');
+    throw propErrors.invalid(construct, `${PROP}.emailFrom`, alerting.emailFrom, 'one e-mail address, e.g. "alertmanager@example.org"');
   }
   if (alerting.smtpRequireTls !== undefined && typeof alerting.smtpRequireTls !== 'boolean') {
-    throw propErrors.invalid(CONSTRUCT, `${PROP}.smtpRequireTls`, alerting.smtpRequireTls, 'true or false');
+    throw propErrors.invalid(construct, `${PROP}.smtpRequireTls`, alerting.smtpRequireTls, 'true or false');
   }
   if ((alerting.smtpAuthUsername === undefined) !== (alerting.smtpAuthPasswordFile === undefined)) {
     const missing = alerting.smtpAuthUsername === undefined ? 'smtpAuthUsername' : 'smtpAuthPasswordFile';
-    throw propErrors.required(CONSTRUCT, `${PROP}.${missing}`, 'both smtpAuthUsername and smtpAuthPasswordFile, or neither');
+    throw propErrors.required(construct, `${PROP}.${missing}`, 'both smtpAuthUsername and smtpAuthPasswordFile, or neither');
   }
   if (alerting.smtpAuthUsername !== undefined && (typeof alerting.smtpAuthUsername !== 'string' || alerting.smtpAuthUsername === '' || !isPlainText(alerting.smtpAuthUsername))) {
-    throw propErrors.invalid(CONSTRUCT, `${PROP}.smtpAuthUsername`, alerting.smtpAuthUsername, 'a non-empty user name on one line, without control characters or unpaired surrogates');
+    throw propErrors.invalid(construct, `${PROP}.smtpAuthUsername`, alerting.smtpAuthUsername, 'a non-empty user name on one line, without control characters or unpaired surrogates');
   }
   if (alerting.smtpAuthPasswordFile !== undefined && !isAbsolutePath(alerting.smtpAuthPasswordFile)) {
-    throw propErrors.invalid(CONSTRUCT, `${PROP}.smtpAuthPasswordFile`, WITHHELD, 'an absolute path on the Alertmanager host of a file holding the SMTP password');
+    throw propErrors.invalid(construct, `${PROP}.smtpAuthPasswordFile`, WITHHELD, 'an absolute path on the Alertmanager host of a file holding the SMTP password');
   }
   return { receivers, version };
 }

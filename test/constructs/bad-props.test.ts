@@ -107,7 +107,7 @@ describe('ListhostStack rejects bad props', () => {
     ['runbook base URL not a URL', { monitoring: { ...STACK_PROPS.monitoring, runbookBaseUrl: 'runbooks' } }, /prop 'monitoring.runbookBaseUrl' is "runbooks"; expected an absolute/],
     ['runbook base URL without slash', { monitoring: { ...STACK_PROPS.monitoring, runbookBaseUrl: 'https://x.example.org/rb' } }, /ending in "\/"/],
     ['alerting without pager', { monitoring: { ...STACK_PROPS.monitoring, alerting: { tickets: { name: 't', email: 't@example.org' } } } }, /prop 'monitoring.alerting' is required/],
-    ['receiver with a bad e-mail', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, tickets: { name: 't', email: 'nope' } } } }, /prop 'monitoring.alerting.tickets.email'/],
+    ['receiver with a bad e-mail', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, tickets: { name: 't', email: 'nope' } } } }, /: ListhostStack lists: prop 'monitoring.alerting.tickets.email'/],
     ['receiver with a secret in the webhook URL', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, pager: { name: 'p', webhookUrl: 'https://x.example.org/hook?token=s3cret' } } } }, /prop 'monitoring.alerting.pager.webhookUrl'/],
     ['two receivers with one name', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, tickets: { name: 'oncall-pager', email: 't@example.org' } } } }, /prop 'monitoring.alerting.tickets.name'/],
   ];

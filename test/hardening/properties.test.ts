@@ -350,8 +350,7 @@ async function stackBatch(cases: ReadonlyArray<readonly [string, string]>): Prom
       rejected++;
       const prop = `monitoring.${fieldName}`;
       const props = fieldName === 'alerting.listAdmins.name' || fieldName === 'alerting.pager.name' ? [prop, 'monitoring.alerting.tickets.name'] : [prop];
-      // Alertmanager props are checked by checkAlertingProps, which names the construct type only (see the report).
-      assertPropError(error, fieldName === 'runbookBaseUrl' ? `ListhostStack s${i}` : 'ListhostStack', props, `case ${i} ${fieldName}=${show(value)}`);
+      assertPropError(error, `ListhostStack s${i}`, props, `case ${i} ${fieldName}=${show(value)}`);
       continue;
     }
     const host = new MailingListHost(stack, 'host', hostProps());
