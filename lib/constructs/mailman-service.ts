@@ -11,6 +11,15 @@ import type { QueueThresholdProps } from './props';
 import { checkInteger, checkName, checkPath, checkPowerOfTwo, checkServiceUnit } from './prop-checks';
 import { resolveQueueThresholds, type ProcessGroupProps, type QueueProps, type ServiceDefinitionProps, type ServiceVocabularyProps } from './service-definition';
 
+/**
+ * Queues that page when they keep growing: Mailman's retry runner moves every
+ * message retry -> out -> retry each 15 minutes while the local MTA refuses
+ * mail (seen on 3.3.8), and each hop renames the file with a new timestamp,
+ * so the age of `retry` resets and only its count tells of an SMTP outage.
+ * On a list host `retry` is normally empty: the local MTA accepts everything.
+ */
+export const GROWTH_PAGING_QUEUES: readonly string[] = ['retry'];
+
 /** Per-runner settings (`[runner.NAME]` in mailman.cfg). */
 export interface RunnerProps {
   /**
@@ -139,6 +148,10 @@ export function mailmanServiceDefinition(construct: string, props: MailmanProps,
     directory: `${queueDirectory}/${name}`,
     pagesOnAge: PAGING_QUEUES.includes(name),
     ticketWhenNonEmpty: TICKET_QUEUES.includes(name),
+    // The retry runner moves every message retry -> out -> retry each 15
+    // minutes while the local MTA refuses mail, renaming the files: retry's
+    // age stays low through an SMTP outage, its count grows.
+    pagesOnGrowth: GROWTH_PAGING_QUEUES.includes(name),
   }));
   const queueThresholds = resolveQueueThresholds(construct, 'queueThresholds', props.queueThresholds);
   return {

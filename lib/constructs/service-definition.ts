@@ -73,6 +73,18 @@ export interface QueueProps {
    * @default false
    */
   readonly ticketWhenNonEmpty?: boolean;
+  /**
+   * Whether the queue pages when it keeps growing (`<Prefix>QueueGrowing`):
+   * at least a minimum of messages, and more in the last retry window than
+   * in the window before, which held mail too. For a queue whose messages
+   * cycle, so that the age of its oldest message never grows: Mailman renames
+   * a message file with a new timestamp at every hop, and its retry runner
+   * moves every message from `retry` to `out` and back each 15 minutes
+   * while the local MTA refuses mail, so an SMTP outage shows only as
+   * `retry` growing. Set it on a queue that is normally empty.
+   * @default false
+   */
+  readonly pagesOnGrowth?: boolean;
 }
 
 /**
@@ -345,6 +357,7 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
       directory: checkPath(construct, `${at}.directory`, queue.directory),
       pagesOnAge: queue.pagesOnAge ?? false,
       ticketWhenNonEmpty: queue.ticketWhenNonEmpty ?? false,
+      pagesOnGrowth: checkBoolean(construct, `${at}.pagesOnGrowth`, queue.pagesOnGrowth ?? false),
       ...thresholds,
     };
   });

@@ -130,6 +130,9 @@
         // counts the master (pgrep) and process-exporter has no master group.
         masterCountedBy: 'collector',
         pagingQueues: ['out', 'retry'],
+        // Its retry runner cycles messages through out every 15 minutes, so
+        // an SMTP outage shows as retry growing, not as an old message.
+        growthPagingQueues: ['retry'],
         ticketQueues: ['shunt', 'bad'],
         webProbeSelector: 'probe="web"',
         databaseProbeSelector: 'probe="database"',
@@ -183,6 +186,28 @@
       queueAgeCriticalSeconds: 1800,
       queueStalledFor: '2m',
       queueOldFor: '10m',
+      // Queues whose messages cycle between queues (each hop renames the
+      // file with a new timestamp, so the age of the oldest message resets)
+      // and that page when they keep growing. Mailman's retry runner moves
+      // every message retry -> out -> retry each 15 minutes while the local
+      // MTA refuses mail: the age of `retry` stays below 15 minutes through
+      // a whole SMTP outage, and only its count grows.
+      growthPagingQueues: [],
+      // Such a queue pages when the highest count of the last
+      // queueGrowthWindow is at least queueGrowthMinMessages and above the
+      // highest count of the window before, which was not empty, for
+      // queueGrowingFor. The window is the retry period of the service
+      // (Mailman: [runner.retry] sleep_time, 15m): its maximum ignores the
+      // minute a retry pass empties the queue, and a blip's messages drain at
+      // the first pass after the MTA is back. A blip that grows for less than
+      // queueGrowingFor stays silent; an outage pages one window plus
+      // queueGrowingFor after its first message once the count reached the
+      // minimum (the SMTP outage replay: fault+26 at a post a minute). Raise
+      // the minimum on a host whose retry queue is not normally empty; a much
+      // higher one misses an outage at a quiet hour.
+      queueGrowthMinMessages: 10,
+      queueGrowthWindow: '15m',
+      queueGrowingFor: '10m',
       // A queue above this many messages for queueLargeFor opens a ticket. A
       // big posting drains within the hour and stays silent.
       queueMessagesWarning: 1000,
@@ -216,7 +241,7 @@
       // What the web front end depends on, for the web alert.
       webBackend: "the service's " + self.workersNoun,
       // Whether the outages users see themselves (master down, a paging
-      // queue stalled, the web front end down) carry list_visible="true",
+      // queue stalled or growing, the web front end down) carry list_visible="true",
       // so Alertmanager tells the list admins too (2023: the owners learnt
       // of the outage from users). HostDown carries it when any service does.
       listVisible: false,

@@ -82,6 +82,13 @@ export interface QueueModel {
   readonly pagesOnAge: boolean;
   /** Whether any message here opens a ticket (`shunt`, `bad`). */
   readonly ticketWhenNonEmpty: boolean;
+  /**
+   * Whether this queue pages when it keeps growing (Mailman's `retry`): for
+   * a queue whose messages cycle between queues, each hop renaming the file
+   * with a new timestamp, so the age of its oldest message says nothing.
+   * Absent (host models written before it): false.
+   */
+  readonly pagesOnGrowth?: boolean;
   readonly ageWarningSeconds: number;
   readonly ageCriticalSeconds: number;
   readonly messagesWarning: number;

@@ -45,6 +45,8 @@ export interface MixinServiceConfig {
   /** What the collector exports for the groups it counts (ProcessGroupModel.countedBy 'collector'). */
   readonly liveProcessesMetric: string;
   readonly pagingQueues: readonly string[];
+  /** Queues that page when they keep growing (QueueModel.pagesOnGrowth): their messages cycle, so age says nothing. */
+  readonly growthPagingQueues: readonly string[];
   readonly ticketQueues: readonly string[];
   readonly queueAgeWarningSeconds: number;
   readonly queueAgeCriticalSeconds: number;
@@ -157,7 +159,7 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
 
   // Worker groups by who counts them; one group is counted the same way on every host.
   const runners = new Map<string, { host: string; countedBy: ProcessCounter }>();
-  const queues = new Map<string, { host: string; pagesOnAge: boolean; ticketWhenNonEmpty: boolean }>();
+  const queues = new Map<string, { host: string; pagesOnAge: boolean; ticketWhenNonEmpty: boolean; pagesOnGrowth: boolean }>();
   for (const h of hosts) {
     for (const g of h.service.processGroups) {
       if (!NAME.test(g.groupname)) throw badNameError(h.fqdn, 'service.processGroups[].groupname', g.groupname, NAME);
@@ -169,12 +171,13 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
     for (const q of h.service.queues) {
       if (!NAME.test(q.name)) throw badNameError(h.fqdn, 'service.queues[].name', q.name, NAME);
       const seen = queues.get(q.name);
+      const flags = { pagesOnAge: q.pagesOnAge, ticketWhenNonEmpty: q.ticketWhenNonEmpty, pagesOnGrowth: q.pagesOnGrowth ?? false };
       if (seen === undefined) {
-        queues.set(q.name, { host: h.fqdn, pagesOnAge: q.pagesOnAge, ticketWhenNonEmpty: q.ticketWhenNonEmpty });
+        queues.set(q.name, { host: h.fqdn, ...flags });
         continue;
       }
-      for (const key of ['pagesOnAge', 'ticketWhenNonEmpty'] as const) {
-        if (seen[key] !== q[key]) throw disagreementError(`service.queues[${q.name}].${key}`, seen.host, seen[key], h.fqdn, q[key]);
+      for (const key of ['pagesOnAge', 'ticketWhenNonEmpty', 'pagesOnGrowth'] as const) {
+        if (seen[key] !== flags[key]) throw disagreementError(`service.queues[${q.name}].${key}`, seen.host, seen[key], h.fqdn, flags[key]);
       }
     }
   }
@@ -198,6 +201,7 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
     expectedProcessesMetric: `${metricPrefix}_runner_expected_processes`,
     liveProcessesMetric: `${metricPrefix}_process_group_live_processes`,
     pagingQueues: queueNames.filter((n) => queues.get(n)!.pagesOnAge),
+    growthPagingQueues: queueNames.filter((n) => queues.get(n)!.pagesOnGrowth),
     ticketQueues: queueNames.filter((n) => queues.get(n)!.ticketWhenNonEmpty),
     queueAgeWarningSeconds: threshold('ageWarningSeconds', 900),
     queueAgeCriticalSeconds: threshold('ageCriticalSeconds', 1800),

@@ -53,6 +53,20 @@ describe('ServiceHost with a service of its own', () => {
     assert.deepEqual(service.processGroups.map((g) => g.countedBy), ['process-exporter', 'process-exporter'], 'process-exporter counts by default');
   });
 
+  it('a queue pages on growth only when it says so (pagesOnGrowth, default false), and the value must be a boolean', () => {
+    const plain = new ServiceHost(newStack(), 'relay', props());
+    assert.deepEqual(plain.model.service.queues.map((q) => [q.name, q.pagesOnGrowth]), [['active', false], ['deferred', false]]);
+    const growing = new ServiceHost(newStack(), 'relay', props({
+      ...relay,
+      queues: [relay.queues[0], { ...relay.queues[1], pagesOnGrowth: true }],
+    }));
+    assert.deepEqual(growing.model.service.queues.map((q) => [q.name, q.pagesOnGrowth]), [['active', false], ['deferred', true]]);
+    assert.throws(
+      () => new ServiceHost(newStack(), 'relay', props({ ...relay, queues: [{ ...relay.queues[0], pagesOnGrowth: 'yes' as unknown as boolean }] })),
+      /service\.queues\[0\]\.pagesOnGrowth/,
+    );
+  });
+
   it('a hashed spool (Postfix deferred/A/QUEUEID) declares queueFileMaxDepth 2', () => {
     const host = new ServiceHost(newStack(), 'relay', props({ ...relay, queueFileMaxDepth: 2 }));
     assert.equal(host.model.service.queueFileMaxDepth, 2);

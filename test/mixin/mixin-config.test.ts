@@ -34,6 +34,7 @@ test('the example hosts give one Mailman service and their thresholds', () => {
         expectedProcessesMetric: 'mailman_runner_expected_processes',
         liveProcessesMetric: 'mailman_process_group_live_processes',
         pagingQueues: ['out', 'retry'],
+        growthPagingQueues: ['retry'],
         ticketQueues: ['bad', 'shunt'],
         queueAgeWarningSeconds: 900,
         queueAgeCriticalSeconds: 1800,
@@ -95,6 +96,15 @@ test('hosts of one service that disagree on a queue threshold or role', () => {
   assert.throws(
     () => mixinConfig([host('a.example.org'), host('b.example.org', setQueues((q) => { if (q.name === 'retry') q.pagesOnAge = false; }))], options),
     /hosts a\.example\.org and b\.example\.org disagree on service\.queues\[retry\]\.pagesOnAge \(true vs false\)/,
+  );
+  assert.throws(
+    () => mixinConfig([host('a.example.org'), host('b.example.org', setQueues((q) => { if (q.name === 'retry') q.pagesOnGrowth = false; }))], options),
+    /hosts a\.example\.org and b\.example\.org disagree on service\.queues\[retry\]\.pagesOnGrowth \(true vs false\)/,
+  );
+  // A host model written before pagesOnGrowth (absent) counts as false.
+  assert.deepEqual(
+    mixinConfig([host('a.example.org', setQueues((q) => { delete q.pagesOnGrowth; }))], options).services[0].growthPagingQueues,
+    [],
   );
   assert.throws(
     () => mixinConfig([host('a.example.org'), host('b.example.org', (h) => { h.service.kind = 'mailman4'; })], options),

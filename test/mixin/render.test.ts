@@ -89,7 +89,7 @@ test('list_visible="true" marks exactly the outages list members see, for every 
   const visible = rules.filter((r) => r.labels?.list_visible !== undefined);
   assert.deepEqual(
     [...new Set(visible.map((r) => r.alert))].sort(),
-    ['HostDown', 'MailmanMasterDown', 'MailmanQueueStalled', 'MailmanWebUnavailable', 'PostfixMasterDown', 'PostfixQueueStalled'],
+    ['HostDown', 'MailmanMasterDown', 'MailmanQueueGrowing', 'MailmanQueueStalled', 'MailmanWebUnavailable', 'PostfixMasterDown', 'PostfixQueueGrowing', 'PostfixQueueStalled'],
   );
   for (const r of visible) assert.equal(r.labels!.list_visible, 'true', r.alert);
 });

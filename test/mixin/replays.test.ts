@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { evaluateMixin } from '../../lib/monitoring/evaluate-mixin';
 import type { MixinConfig, MixinServiceConfig } from '../../lib/monitoring/mixin-config';
 import { alertNames, exampleConfig, run, tempDir, type RunResult } from './helpers';
@@ -53,6 +53,43 @@ test('replay of a quiet busy day: a big posting and a flaky web probe alert nobo
   const r = await replay('busy-day.yml');
   assert.equal(r.status, 0, r.report);
   assert.match(r.stdout, /SUCCESS/, r.report);
+});
+
+test('replay of an SMTP outage: retry keeps growing while its age cycles, QueueGrowing pages at fault+26 and QueueStalled never; an 8-minute MTA blip of 800 messages is silent', async () => {
+  const r = await replay('smtp-outage-retry.yml');
+  assert.equal(r.status, 0, r.report);
+  assert.match(r.stdout, /SUCCESS/, r.report);
+});
+
+test('the SMTP outage defeats the plain form: a count of at least 10 and deriv(messages[15m]) > 0 for 15m never fires', async () => {
+  // The minute a retry pass empties the queue resets `for` every 15 minutes;
+  // the window maxima of the mixin's rule ignore it.
+  const outage = parse(fs.readFileSync(path.join(REPLAYS, 'smtp-outage-retry.yml'), 'utf8')).tests[0];
+  const retry = 'mailman_queue_messages{job="node",queue="retry"}';
+  const rules = (forDuration: string) => stringify({
+    groups: [{ name: 'plain', rules: [{ alert: 'PlainRetryGrowing', expr: `${retry} >= 10 and deriv(${retry}[15m]) > 0`, for: forDuration }] }],
+  });
+  const replayDoc = stringify({
+    rule_files: ['rules.yml'],
+    evaluation_interval: '1m',
+    tests: [{
+      interval: '1m',
+      input_series: outage.input_series,
+      promql_expr_test: [{ expr: 'max_over_time(ALERTS{alertname="PlainRetryGrowing",alertstate="firing"}[90m])', eval_time: '120m', exp_samples: [] }],
+    }],
+  });
+  const plain = (forDuration: string) => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'rules.yml'), rules(forDuration));
+    fs.writeFileSync(path.join(dir, 'plain.yml'), replayDoc);
+    return run('promtool', ['test', 'rules', 'plain.yml'], dir);
+  };
+  const never = plain('15m');
+  assert.equal(never.status, 0, never.report);
+  // The replay can tell: with a 5m `for` the plain form fires (between two passes).
+  const fires = plain('5m');
+  assert.notEqual(fires.status, 0, fires.report);
+  assert.match(fires.stdout + fires.stderr, /alertname="PlainRetryGrowing", alertstate="firing"/, fires.report);
 });
 
 test('every alert fires in its scenario', async () => {
@@ -104,6 +141,18 @@ test('control: paging on the critical age alone (1800 s) misses the 2023 queue d
   const r = await replay('runner-crash-2023.yml', withService(exampleConfig(), { queueAgeWarningSeconds: 1800 }));
   assert.notEqual(r.status, 0, r.report);
   assert.match(r.stdout + r.stderr, /MailmanQueueStalled/, r.report);
+});
+
+test('control: a growth minimum of 100 messages misses the SMTP outage', async () => {
+  const r = await replay('smtp-outage-retry.yml', withService(exampleConfig(), { queueGrowthMinMessages: 100 }));
+  assert.notEqual(r.status, 0, r.report);
+  assert.match(r.stdout + r.stderr, /alertname: MailmanQueueGrowing, time: 56m/, r.report);
+});
+
+test('control: with a 2m `for` on QueueGrowing the 8-minute MTA blip pages', async () => {
+  const r = await replay('smtp-outage-retry.yml', withService(exampleConfig(), { queueGrowingFor: '2m' }));
+  assert.notEqual(r.status, 0, r.report);
+  assert.match(r.stdout + r.stderr, /name: MTA blip during a big posting,\s+alertname: MailmanQueueGrowing/, r.report);
 });
 
 test('control: without slack for the flaky web probe the busy day pages', async () => {

@@ -31,6 +31,7 @@ const ALERTS: AlertSummary[] = [
   alert('MailmanRunnerDown', 'critical', 'namedprocess_namegroup_num_procs < 1', '2m'),
   alert('MailmanMasterDown', 'critical', 'x < 1', '2m'),
   alert('MailmanQueueStalled', 'critical', 'mailman_queue_oldest_message_age_seconds > 900', '2m'),
+  alert('MailmanQueueGrowing', 'critical', 'max_over_time(mailman_queue_messages{queue=~"retry"}[15m]) >= 10', '10m'),
   alert('MailmanQueueOldMessages', 'warning', 'mailman_queue_oldest_message_age_seconds > 900', '10m'),
   alert('MailmanQueueLarge', 'warning', 'mailman_queue_messages > 1000', '1h'),
   alert('MailmanFailedMessagesQueued', 'warning', 'mailman_queue_messages{queue=~"shunt|bad"} > 0', '1m'),
@@ -211,6 +212,16 @@ describe('runbook links', () => {
     const urls = ALERTS.map((a) => `${BASE}${a.alert}.md`);
     assert.deepEqual(checkLinks(urls, pages), []);
     assert.deepEqual(checkLinks([`${BASE}NoSuchAlert.md`], pages), [`${BASE}NoSuchAlert.md`], 'the check can fail');
+  });
+
+  it('the growth page explains why the age alert misses a cycling queue and watches only the growth queues', () => {
+    const text = page('MailmanQueueGrowing');
+    assert.match(text, /never older than 15 minutes/);
+    assert.match(text, /\[MailmanQueueStalled\]\(/);
+    const retry = HOSTS[0].service.queues.find((q) => q.name === 'retry')!;
+    assert.ok(text.includes(span(retry.directory)), 'names the retry directory');
+    const out = HOSTS[0].service.queues.find((q) => q.name === 'out')!;
+    assert.ok(!text.includes(span(out.directory)), 'the out queue does not page on growth');
   });
 
   it('every link between pages points at a page', () => {

@@ -6,6 +6,16 @@
 // drains keeps it low while the count is high; a queue that stopped draining
 // (2023: the out runner died, 4k messages over two days) makes it grow by a
 // second per second.
+//
+// Not for a queue whose messages cycle: Mailman renames a message file with
+// a new timestamp at every hop, and its retry runner moves every message
+// retry -> out -> retry each 15 minutes while the local MTA refuses mail, so
+// the age of `retry` never passes 15 minutes however long the outage. There
+// growth is the signal (growthPagingQueues): the highest count of the last
+// retry window above the highest of the window before, which held mail too.
+// The window maximum ignores the minute a retry pass empties the queue; a
+// blip's messages drain at the first pass after the MTA is back, so a blip
+// grows for less than queueGrowingFor and stays silent.
 local utils = import '../lib/utils.libsonnet';
 
 {
@@ -17,6 +27,11 @@ local utils = import '../lib/utils.libsonnet';
       local node = c.nodeSelector;
       local ageOf(matcher) = p + '_queue_oldest_message_age_seconds' + utils.selector([node, matcher]);
       local pagingAge = ageOf(utils.inList('queue', s.pagingQueues));
+      local growthCount = p + '_queue_messages' + utils.selector([node, utils.inList('queue', s.growthPagingQueues)]);
+      local growthWindow = s.queueGrowthWindow;
+      local peakNow = 'max_over_time(' + growthCount + '[' + growthWindow + '])';
+      local peakBefore = 'max_over_time(' + growthCount + '[' + growthWindow + '] offset ' + growthWindow + ')';
+      local growthMin = std.toString(s.queueGrowthMinMessages);
       local otherAge = ageOf(utils.notInList('queue', s.pagingQueues + s.ticketQueues));
       local messages = p + '_queue_messages' + utils.selector([node]);
       local lastSuccess = p + '_queue_collector_last_success_timestamp_seconds' + utils.selector([node]);
@@ -39,6 +54,23 @@ local utils = import '../lib/utils.libsonnet';
               (if s.databaseProbeSelector == null then '' else ' and ' + s.alertPrefix + 'DatabaseUnreachable') +
               ', then the outgoing SMTP relay. Pages when older than ' +
               warnAge + 's and getting older, or older than ' + critAge + 's at all.'
+            )),
+          ]
+        ) + (
+          if std.length(s.growthPagingQueues) == 0 then [] else [
+            utils.listVisibleIf(s.listVisible, utils.alert(
+              s.alertPrefix + 'QueueGrowing', 'critical',
+              '(\n  ' + peakNow + ' >= ' + growthMin +
+              '\nand\n  ' + peakNow + ' > ' + peakBefore +
+              '\nand\n  ' + peakBefore + ' > 0\n)',
+              s.queueGrowingFor,
+              s.displayName + ' ' + onHost + ' keeps growing.',
+              utils.capitalize(onHost) + ' has held up to {{ $value }} messages in the last ' + growthWindow + ', more than in the ' +
+              growthWindow + ' before, when it held mail already: mail is not leaving the host. Its messages are' +
+              ' retried and move between queues, so their age stays low and ' + s.alertPrefix + 'QueueStalled' +
+              ' cannot see this. Check the SMTP server it delivers to (is it running, does it accept mail?), then ' +
+              s.alertPrefix + 'RunnerDown. Pages when the queue holds at least ' + growthMin + ' messages and' +
+              ' has kept growing for ' + s.queueGrowingFor + '.'
             )),
           ]
         ) + [

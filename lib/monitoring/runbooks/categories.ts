@@ -3,7 +3,7 @@
  * (tried in order; the first match wins), then of expression patterns, then
  * a generic page. So pages fit whatever exact names the mixin uses.
  */
-import { collectorSection, failedMessagesSection, queueAgeSection, queueMessagesSection } from './sections/queues';
+import { collectorSection, failedMessagesSection, queueAgeSection, queueGrowthSection, queueMessagesSection } from './sections/queues';
 import { inodesSection, spaceSection } from './sections/filesystems';
 import { genericSection } from './sections/generic';
 import { masterSection, runnerSection, selfHealSection } from './sections/processes';
@@ -17,6 +17,7 @@ export const CATEGORIES: readonly Category[] = [
   { id: 'master', name: /Master/, expr: null, incidents: ['runner-2023'], related: ['runner', 'inodes'], render: masterSection },
   { id: 'runner', name: /Runner|Worker|Process(es)?(Down|Missing)/, expr: /namedprocess_namegroup|_expected_processes/, incidents: ['runner-2023'], related: ['database', 'queue-age', 'self-heal', 'master'], render: runnerSection },
   { id: 'failed-messages', name: /Shunt|Bad|Failed/, expr: /shunt|bad/, incidents: [], related: ['runner'], render: failedMessagesSection },
+  { id: 'queue-growth', name: /Queue.*Grow|Growing/, expr: null, incidents: ['runner-2023'], related: ['queue-age', 'runner', 'queue-messages'], render: queueGrowthSection },
   { id: 'queue-age', name: /Queue.*(Age|Old)|Stall|Stuck|NotDraining/, expr: /_oldest_message_age_seconds/, incidents: ['runner-2023'], related: ['runner', 'database', 'queue-messages'], render: queueAgeSection },
   { id: 'queue-messages', name: /Queue|Backlog/, expr: /_queue_messages/, incidents: ['runner-2023', 'inodes-2014'], related: ['queue-age', 'inodes'], render: queueMessagesSection },
   { id: 'inodes', name: /Inode|Files(?!ystem)/, expr: /node_filesystem_files/, incidents: ['inodes-2014'], related: ['space', 'queue-messages'], render: inodesSection },

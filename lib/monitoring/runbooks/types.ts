@@ -21,6 +21,7 @@ export type CategoryId =
   | 'runner'
   | 'failed-messages'
   | 'queue-age'
+  | 'queue-growth'
   | 'queue-messages'
   | 'inodes'
   | 'space'

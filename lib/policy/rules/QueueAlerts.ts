@@ -63,7 +63,9 @@ export const QueueAlerts: RuleImplementation = {
     model.service.queues.forEach((queue, i) => {
       const labels = { job: JOB.node, instance: model.fqdn, queue: queue.name };
       const related = [modelLocation(host, `/service/queues/${i}`)];
-      const counts = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).length > 0);
+      // A count alert reads the current count; a growth alert (QueueGrowing) reads only windows of past
+      // counts and falls silent when a large backlog stops growing, so it does not stand in for one.
+      const counts = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).some((use) => use.selector.rangeMs === undefined));
       const ages = ageAlerts.filter((rule) => perQueue(rule, names.oldestAge, labels).length > 0);
       if (counts.length === 0) {
         violations.push(

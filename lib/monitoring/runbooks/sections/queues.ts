@@ -50,7 +50,47 @@ function smtpHint(facts: HostFacts): string {
 }
 
 const paging = (q: QueueModel) => q.pagesOnAge;
+const growing = (q: QueueModel) => q.pagesOnGrowth === true;
 const any = () => true;
+
+export function queueGrowthSection(ctx: PageContext): Section {
+  const w = ctx.words;
+  return {
+    meaning:
+      'A queue (label _queue_) whose messages are retried has held more messages in its last retry window than in the ' +
+      'window before, which held mail already, and it kept growing: mail is not leaving the host. ' +
+      (ctx.mailman
+        ? 'When the local MTA refuses mail, Mailman moves each message from `out` to `retry`, and the `retry` runner ' +
+          'moves every message back to `out` each 15 minutes to try again; every move renames the file with a new ' +
+          'timestamp. So the oldest message of `retry` is never older than 15 minutes and the age alert cannot see ' +
+          'the outage: only the count grows. `retry` is normally empty on a list host, as the local MTA accepts everything.'
+        : 'Its messages move between queues on every retry, and each move makes them look new, so the age of the ' +
+          'oldest message cannot see the outage: only the count grows.') +
+      ` A short refusal (a restart of the MTA) drains at the next retry and does not page, nor does ${w.burst}.`,
+    diagnosis: steps([
+      `The queues that page on growth:\n\n${perClass(ctx.classes, (f) => queueTable(f, growing))}`,
+      `Look at them (size, newest and oldest files):\n\n${perClass(ctx.classes, (f) => inspectQueues(f, growing))}`,
+      perClass(ctx.classes, smtpHint),
+      perClass(ctx.classes, (f) =>
+        f.mailmanCli === null
+          ? 'Is the SMTP server the service delivers to running and accepting mail? Try it by hand from the host.'
+          : 'Is the local MTA running and accepting mail on the host and port of `[mta]` above (`smtp_host`, `smtp_port`: ' +
+            `localhost 25 unless set)? A refused connection or a 4xx reply is what puts mail in \`retry\`:\n\n${block([sh(['ss', '-ltn', 'sport = :25'])])}`,
+      ),
+      `What the service logged (a delivery error repeats at every retry):\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
+      `Are the ${w.workers} of these and the delivery queues alive? ${ctx.seeAlso('runner')}\n\n${perClass(ctx.classes, (f) => runnersOf(f, (q) => growing(q) || paging(q)))}`,
+    ]),
+    fix: steps([
+      'Do not delete queue files: each one is a message somebody sent.',
+      'Make the SMTP server accept mail again (start it, free its disk, fix its configuration or its relay).',
+      `Nothing to requeue: the ${w.workers} retry on their schedule${ctx.mailman ? ' (the `retry` runner every 15 minutes)' : ''}, and the queue empties at the next pass.`,
+    ]),
+    verify: steps([
+      `The queue empties at the next retry:\n\n${perClass(ctx.classes, (f) => block(f.shape.service.queues.filter(growing).map((q) => watchQueue(q, f.shape.service))))}`,
+      'The alert resolves once the queue stops growing, within one retry window.',
+    ]),
+  };
+}
 
 export function queueAgeSection(ctx: PageContext): Section {
   const w = ctx.words;
