@@ -5,20 +5,12 @@
  */
 import { propErrors } from '../errors';
 import {
-  MAILMAN_QUEUE_FILE_GLOB, MAILMAN_QUEUE_FILE_PATTERN, mailmanRelease, PAGING_QUEUES, SUPPORTED_MAILMAN_SERIES, TICKET_QUEUES,
+  MAILMAN_QUEUE_FILE_GLOB, MAILMAN_QUEUE_FILE_PATTERN, mailmanRelease, GROWTH_PAGING_QUEUES, PAGING_QUEUES, SUPPORTED_MAILMAN_SERIES, TICKET_QUEUES,
 } from '../model/mailman-catalogue';
 import type { QueueThresholdProps } from './props';
 import { checkInteger, checkName, checkPath, checkPowerOfTwo, checkServiceUnit } from './prop-checks';
 import { resolveQueueThresholds, type ProcessGroupProps, type QueueProps, type ServiceDefinitionProps, type ServiceVocabularyProps } from './service-definition';
 
-/**
- * Queues that page when they keep growing: Mailman's retry runner moves every
- * message retry -> out -> retry each 15 minutes while the local MTA refuses
- * mail (seen on 3.3.8), and each hop renames the file with a new timestamp,
- * so the age of `retry` resets and only its count tells of an SMTP outage.
- * On a list host `retry` is normally empty: the local MTA accepts everything.
- */
-export const GROWTH_PAGING_QUEUES: readonly string[] = ['retry'];
 
 /** Per-runner settings (`[runner.NAME]` in mailman.cfg). */
 export interface RunnerProps {

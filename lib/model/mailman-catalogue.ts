@@ -30,6 +30,14 @@ export function mailmanRelease(version: string): MailmanRelease | undefined {
 
 /** Queues whose oldest-message age pages: mail that stops leaving. */
 export const PAGING_QUEUES: readonly string[] = ['out', 'retry'];
+/**
+ * Queues that page when they keep growing: Mailman's retry runner moves every
+ * message retry -> out -> retry each 15 minutes while the local MTA refuses
+ * mail (seen on 3.3.8), and each hop renames the file with a new timestamp,
+ * so the age of `retry` resets and only its count tells of an SMTP outage.
+ * On a list host `retry` is normally empty: the local MTA accepts everything.
+ */
+export const GROWTH_PAGING_QUEUES: readonly string[] = ['retry'];
 /** Queues where any message needs a human (failed processing). */
 export const TICKET_QUEUES: readonly string[] = ['bad', 'shunt'];
 

@@ -109,12 +109,14 @@ export const RULES: readonly RuleMeta[] = [
     id: 'LH007',
     name: 'QueueAlerts',
     level: 'error',
-    title: 'Every queue has count and age alerts; `out` and `retry` age pages',
+    title: 'Every queue has count and age alerts; `out` and `retry` age pages; `retry` growth pages',
     rationale: '2023: the out queue grew to 4k messages over two days and was not monitored at all.',
     checks:
       'monitoring/prometheus/rules.yml: per queue, an alert on `<prefix>_queue_messages` and one on `<prefix>_queue_oldest_message_age_seconds` matching the queue ' +
       '(for queues that ticket on any message, an alert firing on any message counts as the age alert); for paging queues (Mailman: `out`, `retry`, which the model ' +
-      'must mark `pagesOnAge`) a `critical` age alert; and an alert on `<prefix>_queue_collector_last_success_timestamp_seconds` so a dead collector is seen.',
+      'must mark `pagesOnAge`) a `critical` age alert; for queues that page on growth (Mailman: `retry`, which the model must mark `pagesOnGrowth`: its age resets at ' +
+      'every retry pass while the MTA refuses mail) a `critical` alert over a range of `<prefix>_queue_messages`; and an alert on ' +
+      '`<prefix>_queue_collector_last_success_timestamp_seconds` so a dead collector is seen.',
     fix: 'Regenerate with `cdktf synth`; keep `pagesOnAge` on `out` and `retry`.',
     baselinable: true,
   },

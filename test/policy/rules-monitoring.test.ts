@@ -277,6 +277,14 @@ describe('LH007 QueueAlerts', () => {
     assert.ok(!keys.includes('queue:shunt:count') && !keys.includes('queue:bad:count'));
   });
 
+  it('fails for retry when the growth page is deleted (an SMTP outage resets its age every 15 minutes), and when the model stops it paging', async () => {
+    const files = await buildArtifacts();
+    files.set(RULES_YML, withoutAlerts(files.get(RULES_YML)!, (r) => r.alert === 'MailmanQueueGrowing'));
+    assert.deepEqual(runFor(lintFiles(files, exampleModels()), 'LH007', A).findings.map((f) => f.key), ['queue:retry:growth']);
+    const models = exampleModels().map((m) => changed(m, (x) => (x.service.queues.find((q: { name: string }) => q.name === 'retry').pagesOnGrowth = false)));
+    assert.deepEqual(lintModels(models).findings.filter((f) => f.rule.id === 'LH007').map((f) => f.key), ['queue:retry:pagesOnGrowth', 'queue:retry:pagesOnGrowth']);
+  });
+
   it('fails for shunt and bad when the "any failed message" alert is deleted', async () => {
     const files = await buildArtifacts();
     files.set(RULES_YML, withoutAlerts(files.get(RULES_YML)!, (r) => r.alert === 'MailmanFailedMessagesQueued'));

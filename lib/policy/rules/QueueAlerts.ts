@@ -1,10 +1,12 @@
 /**
  * LH007: every queue has a count alert and an age alert in rules.yml, the
  * paging queues (Mailman's `out` and `retry`) have a critical age alert,
- * and a dead queue collector is alerted on. 2023: the out queue grew to 4k
- * messages over two days, unmonitored.
+ * queues that page on growth (Mailman's `retry`, whose age resets while the
+ * MTA refuses mail) a critical growth alert, and a dead queue collector is
+ * alerted on. 2023: the out queue grew to 4k messages over two days,
+ * unmonitored.
  */
-import { mailmanRelease, PAGING_QUEUES } from '../../model/mailman-catalogue';
+import { GROWTH_PAGING_QUEUES, mailmanRelease, PAGING_QUEUES } from '../../model/mailman-catalogue';
 import { queueMetricNames } from '../../render/queue-collector';
 import { alertsReading, type PrometheusRule } from '../artifacts/prometheus-rules';
 import { comparedWithNumber, keepsLabel } from '../artifacts/promql';
@@ -47,6 +49,15 @@ export const QueueAlerts: RuleImplementation = {
             ),
           );
         }
+        if (GROWTH_PAGING_QUEUES.includes(queue.name) && queue.pagesOnGrowth !== true) {
+          violations.push(
+            violation(
+              `queue:${queue.name}:pagesOnGrowth`,
+              `${model.fqdn}: queue ${queue.name} must page when it keeps growing (its age resets at every retry pass while the MTA refuses mail), but pagesOnGrowth is not true`,
+              modelLocation(host, `/service/queues/${i}/pagesOnGrowth`),
+            ),
+          );
+        }
       });
     }
 
@@ -67,6 +78,7 @@ export const QueueAlerts: RuleImplementation = {
       // counts and falls silent when a large backlog stops growing, so it does not stand in for one.
       const counts = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).some((use) => use.selector.rangeMs === undefined));
       const ages = ageAlerts.filter((rule) => perQueue(rule, names.oldestAge, labels).length > 0);
+      const growth = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).some((use) => use.selector.rangeMs !== undefined));
       if (counts.length === 0) {
         violations.push(
           violation(
@@ -97,6 +109,18 @@ export const QueueAlerts: RuleImplementation = {
               (ages.length > 0 ? ` (${ages.map((r) => `${r.name}: ${r.labels.severity ?? 'no severity'}`).join(', ')})` : '') +
               '; mail that stops leaving must page',
             coverageLocation(file, ages.length > 0 ? ages : ageAlerts),
+            related,
+          ),
+        );
+      }
+      const growthPages = queue.pagesOnGrowth === true || (isMailman && GROWTH_PAGING_QUEUES.includes(queue.name));
+      if (growthPages && !growth.some((rule) => rule.labels.severity === 'critical')) {
+        violations.push(
+          violation(
+            `queue:${queue.name}:growth`,
+            `${model.fqdn}: no critical alert pages when queue ${queue.name} keeps growing (an alert over a range of ${names.messages}{queue="${queue.name}"}); ` +
+              'its age resets at every pass, so growth is the only sign that mail stopped leaving',
+            coverageLocation(file, growth.length > 0 ? growth : countAlerts),
             related,
           ),
         );
