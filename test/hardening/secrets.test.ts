@@ -6,7 +6,8 @@
  * files the app references), the example and two variants of
  * test/hardening/secrets-app.ts are synthesized, and EVERY output file is
  * scanned for every value (raw, base64, base64url, JSON-escaped, and each
- * long line of multi-line values). Props that would take a secret as a
+ * long line of multi-line values); one variant adds hosts whose strings the
+ * property tests' generators made. Props that would take a secret as a
  * value refuse it without echoing it, and LH015 catches a secret planted
  * into an output file after synth.
  */
@@ -121,7 +122,7 @@ describe('no secret value reaches the output', () => {
     const cli = spawnSync(join(REPO, 'node_modules/.bin/cdktf'), ['synth', '--output', example], { cwd: REPO, env, encoding: 'utf8' });
     assert.equal(cli.status, 0, `${cli.stdout}\n${cli.stderr}`);
     outputs.set('examples/wikimedia-lists (cdktf synth)', example);
-    for (const variant of ['url-file', 'credentials']) {
+    for (const variant of ['url-file', 'credentials', 'fuzzed']) {
       const out = join(work, variant);
       const run = spawnSync(process.execPath, ['--import', TSX, join(REPO, 'test/hardening/secrets-app.ts')], { cwd: REPO, env: { ...env, CDKTF_OUTDIR: out, LISTHOST_SECRETS_VARIANT: variant }, encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);
@@ -140,7 +141,7 @@ describe('no secret value reaches the output', () => {
     assert.ok(urlFile.includes(`url_file: ${join(work, 'secrets', 'pager-url')}`));
   });
 
-  for (const name of ['examples/wikimedia-lists (cdktf synth)', 'secrets-app url-file', 'secrets-app credentials']) {
+  for (const name of ['examples/wikimedia-lists (cdktf synth)', 'secrets-app url-file', 'secrets-app credentials', 'secrets-app fuzzed']) {
     it(`${name}: no planted value in any output file`, () => {
       const result = scans.get(name)!;
       assert.ok(result.files > 30, `${result.files} files`);
