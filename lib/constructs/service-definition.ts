@@ -4,6 +4,7 @@
  * one from Mailman's version; any other service (a Postfix relay, a job
  * runner) declares its own.
  */
+import { alertPrefixOf } from '../model/alert-prefix';
 import { propErrors } from '../errors';
 import type { ProcessCounter, ProcessGroupModel, QueueCheckSource, QueueModel, ServiceModel, ServiceVocabularyModel } from '../model/types';
 import type { QueueThresholdProps } from './props';
@@ -237,14 +238,6 @@ function checkBoolean(construct: string, prop: string, value: unknown): boolean 
   return value;
 }
 
-/** `mailman` -> `Mailman`, `postfix_relay` -> `PostfixRelay`: the alert name prefix. */
-export function alertPrefixOf(metricPrefix: string): string {
-  return metricPrefix
-    .split('_')
-    .filter((p) => p !== '')
-    .map((p) => p[0].toUpperCase() + p.slice(1))
-    .join('');
-}
 
 /** The vocabulary with defaults applied, checked; `at` is where it sits in the props. */
 export function resolveVocabulary(construct: string, at: string, metricPrefix: string, props: ServiceVocabularyProps | undefined): ServiceVocabularyModel {

@@ -8,6 +8,7 @@
  * Per-host facts (which runners, how many processes) are not here: each host
  * exports them itself (CONTRACT.md section 3).
  */
+import { alertPrefixOf } from '../model/alert-prefix';
 import type { HostModel, ProcessCounter } from '../model/types';
 
 /** Label and values the blackbox scrape config must set (see lib/mixin/config.libsonnet). */
@@ -121,14 +122,6 @@ function queueThreshold(host: HostModel, key: 'ageWarningSeconds' | 'ageCritical
   return first[key];
 }
 
-/** `mailman` -> `Mailman`, `postfix_relay` -> `PostfixRelay`. */
-function camel(prefix: string): string {
-  return prefix
-    .split('_')
-    .filter((p) => p !== '')
-    .map((p) => p[0].toUpperCase() + p.slice(1))
-    .join('');
-}
 
 /**
  * A regex for the runner groups: `<common prefix>.+` when they share one that
@@ -192,7 +185,7 @@ function serviceConfig(hosts: readonly HostModel[]): MixinServiceConfig {
 
   return {
     kind,
-    alertPrefix: camel(metricPrefix),
+    alertPrefix: alertPrefixOf(metricPrefix),
     metricPrefix,
     runnerGroupRegex: groupRegex(exporterRunners, others(collectorRunners)),
     masterGroup: master,

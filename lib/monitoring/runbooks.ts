@@ -5,6 +5,7 @@
  * (runbooks/categories.ts); values every host agrees on are said once, and
  * values that differ are listed per host.
  */
+import { alertPrefixOf } from '../model/alert-prefix';
 import type { HostModel } from '../model/types';
 import { categorize } from './runbooks/categories';
 import { factTables, hostClasses, hostNames, pageWords, type Fact, type HostClass } from './runbooks/hosts';
@@ -97,6 +98,41 @@ function page(ctx: PageContext, category: Category, classes: readonly HostClass[
     .concat('\n');
 }
 
+/** The hosts a page is about, and what they have in common. */
+type Audience = Pick<PageContext, 'classes' | 'hosts' | 'words' | 'mailman' | 'database' | 'listAdmins'>;
+
+function audience(hosts: readonly HostModel[]): Audience {
+  const classes = hostClasses(hosts);
+  return {
+    classes,
+    hosts: classes.flatMap((c) => c.hosts).sort((a, b) => compare(a.fqdn, b.fqdn)),
+    words: pageWords(classes),
+    mailman: classes.some((c) => c.facts.mailmanCli !== null),
+    database: hosts.some((h) => h.database !== null),
+    listAdmins: hosts.some((h) => h.service.listVisibleOutages),
+  };
+}
+
+/**
+ * A service's alerts (`<AlertPrefix><Concern>`, the prefix from its metric
+ * prefix) are about its hosts only: in a stack of Mailman hosts and Postfix
+ * relays, PostfixRunnerDown's page lists no Mailman runner. Other alerts
+ * (HostDown, Filesystem*) are about every host. The longest matching
+ * prefix wins (`Postfix` and `PostfixRelay`).
+ */
+function audiencesOf(hosts: readonly HostModel[]): (alert: string) => Audience {
+  const prefixes = [...new Set(hosts.map((h) => alertPrefixOf(h.service.metricPrefix)))].sort((a, b) => b.length - a.length);
+  const byPrefix = new Map<string, Audience>();
+  return (alert) => {
+    const owner = prefixes.find((p) => alert.startsWith(p) && /^[A-Z]/.test(alert.slice(p.length))) ?? '';
+    let found = byPrefix.get(owner);
+    if (!found) {
+      byPrefix.set(owner, (found = audience(owner === '' ? hosts : hosts.filter((h) => alertPrefixOf(h.service.metricPrefix) === owner))));
+    }
+    return found;
+  };
+}
+
 /**
  * `<AlertName>.md` -> markdown, one page per alert name (its severity
  * variants share the page). `runbookBaseUrl` + file name is each page's
@@ -109,30 +145,21 @@ export function renderRunbooks(alerts: readonly AlertSummary[], hosts: readonly 
   const grouped = byAlert(alerts);
   const categoryOf = new Map<string, CategoryId>();
   for (const [name, variants] of grouped) categoryOf.set(name, categorize(name, variants).id);
-  const classes = hostClasses(hosts);
-  const sortedHosts = classes.flatMap((c) => c.hosts).sort((a, b) => compare(a.fqdn, b.fqdn));
   const link = (name: string) => `[${name}](${runbookBaseUrl}${runbookFileName(name)})`;
-  const words = pageWords(classes);
-  const mailman = classes.some((c) => c.facts.mailmanCli !== null);
-  const database = hosts.some((h) => h.database !== null);
-  const listAdmins = hosts.some((h) => h.service.listVisibleOutages);
+  const audienceOf = audiencesOf(hosts);
   const pages: Record<string, string> = {};
   for (const [alert, variants] of grouped) {
+    const audience = audienceOf(alert);
     const ctx: PageContext = {
       alert,
       variants,
-      classes,
-      hosts: sortedHosts,
-      words,
-      mailman,
-      database,
-      listAdmins,
+      ...audience,
       seeAlso: (...categories) => {
         const names = [...grouped.keys()].filter((n) => n !== alert && categories.includes(categoryOf.get(n) as CategoryId));
         return names.length === 0 ? '' : `See also: ${names.map(link).join(', ')}.`;
       },
     };
-    pages[runbookFileName(alert)] = page(ctx, categorize(alert, variants), classes, `${runbookBaseUrl}${runbookFileName(alert)}`);
+    pages[runbookFileName(alert)] = page(ctx, categorize(alert, variants), audience.classes, `${runbookBaseUrl}${runbookFileName(alert)}`);
   }
   return pages;
 }
