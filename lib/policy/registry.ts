@@ -115,9 +115,10 @@ export const RULES: readonly RuleMeta[] = [
       'monitoring/prometheus/rules.yml: per queue, an alert on `<prefix>_queue_messages` and one on `<prefix>_queue_oldest_message_age_seconds` matching the queue ' +
       '(for queues that ticket on any message, an alert firing on any message counts as the age alert); for paging queues (Mailman: `out`, `retry`, which the model ' +
       'must mark `pagesOnAge`) a `critical` age alert; for queues that page on growth (Mailman: `retry`, which the model must mark `pagesOnGrowth`: its age resets at ' +
-      'every retry pass while the MTA refuses mail) a `critical` alert over a range of `<prefix>_queue_messages`; and an alert on ' +
+      'every retry pass while the MTA refuses mail) a `critical` alert on the growth of `<prefix>_queue_messages` (a change function such as `deriv`, or the count ' +
+      'compared with itself over time; such an alert does not count as the count alert); and an alert on ' +
       '`<prefix>_queue_collector_last_success_timestamp_seconds` so a dead collector is seen.',
-    fix: 'Regenerate with `cdktf synth`; keep `pagesOnAge` on `out` and `retry`.',
+    fix: 'Regenerate with `cdktf synth`; keep `pagesOnAge` on `out` and `retry`, and `pagesOnGrowth` on `retry`.',
     baselinable: true,
   },
   {

@@ -285,6 +285,17 @@ describe('LH007 QueueAlerts', () => {
     assert.deepEqual(lintModels(models).findings.filter((f) => f.rule.id === 'LH007').map((f) => f.key), ['queue:retry:pagesOnGrowth', 'queue:retry:pagesOnGrowth']);
   });
 
+  it('tells a count alert from a growth alert by what it compares, not by a range', async () => {
+    const files = await buildArtifacts();
+    // A count alert on a 5-minute average is still a count alert: no finding.
+    files.set(RULES_YML, editAlerts(files.get(RULES_YML)!, (r) => (r.alert === 'MailmanQueueLarge' ? { ...r, expr: r.expr.replace(/mailman_queue_messages(\{[^}]*\})/, 'avg_over_time(mailman_queue_messages$1[5m])') } : r)));
+    assert.match(files.get(RULES_YML)!, /avg_over_time\(mailman_queue_messages/);
+    assert.deepEqual(runFor(lintFiles(files, exampleModels()), 'LH007', A).findings.map((f) => f.key), []);
+    // A critical alert on a 5-minute maximum above a number is a size alert, not a growth page for retry.
+    files.set(RULES_YML, editAlerts(files.get(RULES_YML)!, (r) => (r.alert === 'MailmanQueueGrowing' ? { ...r, expr: 'max_over_time(mailman_queue_messages{job="node",queue=~"retry"}[5m]) > 1000' } : r)));
+    assert.deepEqual(runFor(lintFiles(files, exampleModels()), 'LH007', A).findings.map((f) => f.key), ['queue:retry:growth']);
+  });
+
   it('fails for shunt and bad when the "any failed message" alert is deleted', async () => {
     const files = await buildArtifacts();
     files.set(RULES_YML, withoutAlerts(files.get(RULES_YML)!, (r) => r.alert === 'MailmanFailedMessagesQueued'));

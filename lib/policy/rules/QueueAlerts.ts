@@ -9,12 +9,34 @@
 import { GROWTH_PAGING_QUEUES, mailmanRelease, PAGING_QUEUES } from '../../model/mailman-catalogue';
 import { queueMetricNames } from '../../render/queue-collector';
 import { alertsReading, type PrometheusRule } from '../artifacts/prometheus-rules';
-import { comparedWithNumber, keepsLabel } from '../artifacts/promql';
+import { comparedWithNumber, contains, keepsLabel, type PromNode } from '../artifacts/promql';
 import { fromViolations, modelLocation, type RuleImplementation, type Violation } from '../types';
 import { coverageLocation, JOB, matchingUses, prometheusFor, violation } from './support';
 
 function perQueue(rule: PrometheusRule, metric: string, labels: Readonly<Record<string, string>>) {
   return matchingUses(rule, [metric], labels).filter((use) => keepsLabel(use, 'queue'));
+}
+
+/** Functions whose value is how a series changes, not its level. */
+const CHANGE_FUNCTIONS = new Set(['deriv', 'delta', 'idelta', 'increase', 'rate', 'irate', 'predict_linear']);
+const COMPARISONS = new Set(['>', '<', '>=', '<=', '==', '!=']);
+
+/**
+ * Whether a rule pages on the queue's growth rather than its size: it takes
+ * the change of the count (`deriv`, `delta`, `increase`, ...) or compares
+ * the count with itself (`max_over_time(m[15m]) > max_over_time(m[15m] offset 15m)`).
+ * Such a rule falls silent when a large backlog stops growing, so it does
+ * not stand in for a count alert; a count alert compares the count (as is,
+ * or `avg_over_time` and the like) with a number.
+ */
+function isGrowthAlert(rule: PrometheusRule, metric: string, labels: Readonly<Record<string, string>>): boolean {
+  const uses = perQueue(rule, metric, labels);
+  const comparesCountWithItself = (node: PromNode): boolean =>
+    node.type === 'binary' &&
+    COMPARISONS.has(node.op) &&
+    uses.some((u) => contains(node.left, u.selector)) &&
+    uses.some((u) => contains(node.right, u.selector));
+  return uses.some((use) => use.ancestors.some((node) => (node.type === 'call' && CHANGE_FUNCTIONS.has(node.func)) || comparesCountWithItself(node)));
 }
 
 /** Whether a count alert fires on any message at all (`> 0`, `>= 1`, `!= 0`). */
@@ -74,11 +96,10 @@ export const QueueAlerts: RuleImplementation = {
     model.service.queues.forEach((queue, i) => {
       const labels = { job: JOB.node, instance: model.fqdn, queue: queue.name };
       const related = [modelLocation(host, `/service/queues/${i}`)];
-      // A count alert reads the current count; a growth alert (QueueGrowing) reads only windows of past
-      // counts and falls silent when a large backlog stops growing, so it does not stand in for one.
-      const counts = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).some((use) => use.selector.rangeMs === undefined));
+      const readers = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).length > 0);
+      const growth = readers.filter((rule) => isGrowthAlert(rule, names.messages, labels));
+      const counts = readers.filter((rule) => !growth.includes(rule));
       const ages = ageAlerts.filter((rule) => perQueue(rule, names.oldestAge, labels).length > 0);
-      const growth = countAlerts.filter((rule) => perQueue(rule, names.messages, labels).some((use) => use.selector.rangeMs !== undefined));
       if (counts.length === 0) {
         violations.push(
           violation(
