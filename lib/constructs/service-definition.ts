@@ -190,8 +190,8 @@ export interface ServiceDefinitionProps {
   /**
    * Whether the service has users who notice its outages themselves and
    * admins to tell (a mailing list's members and list admins). If so, the
-   * outages they see (supervisor down, a paging queue stalled, the web front
-   * end down, the host down) carry `list_visible="true"`, and Alertmanager
+   * outages they see (supervisor down, a paging queue stalled or growing, the
+   * web front end down, the host down) carry `list_visible="true"`, and Alertmanager
    * also sends them to `monitoring.alerting.listAdmins`.
    * @default false
    */

@@ -18,9 +18,8 @@ function describe(error: ErrorObject): string {
 
 /** Throws a ListhostSchemaError naming the source and the JSON pointer of the first problem. */
 export function validateHostModel(value: unknown, source: string): asserts value is HostModel {
-  const validate = hostValidator;
-  if (!validate(value)) {
-    const error = validate.errors![0];
+  if (!hostValidator(value)) {
+    const error = hostValidator.errors![0];
     throw new ListhostSchemaError(source, error.instancePath || '/', describe(error));
   }
 }

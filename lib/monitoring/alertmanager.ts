@@ -150,18 +150,19 @@ function checkWebhookUrl(construct: string, prop: string, value: unknown): void 
   try {
     url = new URL(String(value));
   } catch {
-    throw propErrors.invalid(construct, prop, value, 'an http(s) URL');
+    throw propErrors.invalid(construct, prop, WITHHELD, 'an http(s) URL');
   }
   if (typeof value !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw propErrors.invalid(construct, prop, value, 'an http(s) URL');
+    throw propErrors.invalid(construct, prop, WITHHELD, 'an http(s) URL');
   }
   // WHATWG URL parsing drops tabs and newlines and encodes what Go's url.Parse refuses;
   // the value is written as given, so it must be a URL as written.
   if (!isStrictUrl(value)) {
+    // Withheld: a webhook URL may carry its token in the path (Slack's do), and errors reach CI logs.
     throw propErrors.invalid(
       construct,
       prop,
-      value,
+      WITHHELD,
       'an http(s) URL of letters, digits and -._~:/?#[]@!$&()*+,;= (RFC 3986), anything else percent-encoded as %XX, at most 2048 characters',
     );
   }

@@ -6,7 +6,8 @@
  * output is a pure function of the mixin's sources, the `_config` passed in
  * and the jsonnet version, so it is stored under the sha256 of exactly
  * those, in `node_modules/.cache/cdktf-listhost/mixin/` of the working
- * directory (the convention of babel, eslint and terser), and read back
+ * directory when it has node_modules (the convention of babel, eslint and
+ * terser; elsewhere there is no cache unless one is named), and read back
  * instead of evaluating when nothing of it changed. Any change to a source
  * file or to the config is a different key; a missing, unreadable or
  * corrupt entry means evaluating, as without the cache; failures are never
@@ -14,7 +15,7 @@
  * puts it elsewhere.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export interface MixinCache {
@@ -27,10 +28,12 @@ export interface MixinCache {
 /** Every file under `directory`, as sorted relative paths. */
 function sourceFiles(directory: string, under = directory): string[] {
   const files: string[] = [];
-  for (const entry of readdirSync(under, { withFileTypes: true })) {
-    const path = join(under, entry.name);
-    if (entry.isDirectory()) files.push(...sourceFiles(directory, path));
-    else if (entry.isFile()) files.push(relative(directory, path));
+  for (const name of readdirSync(under)) {
+    const path = join(under, name);
+    // statSync follows symlinks: linked installs (Bazel, pnpm-style linkers) hash what they point at.
+    const stat = statSync(path);
+    if (stat.isDirectory()) files.push(...sourceFiles(directory, path));
+    else if (stat.isFile()) files.push(relative(directory, path));
   }
   return files.sort();
 }
@@ -39,6 +42,8 @@ function sourceFiles(directory: string, under = directory): string[] {
 export function mixinCacheDirectory(setting: string | undefined, cwd: string): string | undefined {
   if (setting !== undefined && /^(off|0|false|no)$/i.test(setting.trim())) return undefined;
   if (setting !== undefined && setting.trim() !== '') return setting;
+  // The convention of babel and eslint; a directory without node_modules gets no cache rather than one.
+  if (!existsSync(join(cwd, 'node_modules'))) return undefined;
   return join(cwd, 'node_modules', '.cache', 'cdktf-listhost', 'mixin');
 }
 

@@ -42,14 +42,13 @@
  */
 import type { HostModel } from '../model/types';
 import { QUEUE_PLUGIN_PATH } from './icinga2/names';
+import { queueTextfilePath } from './queue-collector';
 import { generatedHeader, shq, type RootfsFile } from './shell';
 
 export { QUEUE_PLUGIN_PATH };
 
-/** Where the host's queue collector writes its textfile (lib/render/queue-collector.ts; a test pins the two). */
-export function queueTextfilePath(host: HostModel): string {
-  return `${host.exporters.textfileDirectory}/${host.service.metricPrefix}_queues.prom`;
-}
+/** The collector's textfile, which the plugin reads with --textfile (queueCheckSource 'collector'). */
+export { queueTextfilePath };
 
 /** Seconds after which the collector's numbers are too old for the check. */
 export const QUEUE_TEXTFILE_MAX_AGE_SECONDS = 300;

@@ -36,10 +36,15 @@ export function countGroupCall(group: { readonly groupname: string; readonly use
   return `count_group ${shq(group.groupname)} ${shq(group.user)} ${shq(group.pgrepPattern)}`;
 }
 
+/** Where the host's queue collector writes its textfile (node_exporter reads it; so may the Icinga queue check). */
+export function queueTextfilePath(host: HostModel): string {
+  return `${host.exporters.textfileDirectory}/${host.service.metricPrefix}_queues.prom`;
+}
+
 export function renderQueueCollector(host: HostModel): string {
   const { service } = host;
   const names = queueMetricNames(service.metricPrefix);
-  const output = `${host.exporters.textfileDirectory}/${service.metricPrefix}_queues.prom`;
+  const output = queueTextfilePath(host);
   const expected = service.processGroups
     .map((group) => `${names.expectedProcesses}{groupname="${group.groupname}"} ${group.expectedProcesses}`)
     .join('\n');

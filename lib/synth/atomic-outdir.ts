@@ -23,8 +23,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { closeSync, cpSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { lockOutdir } from './outdir-lock';
 
 /** Entries of the outdir that synthesis writes; everything else is carried over. */
 export const OWNED_TOP_ENTRIES = ['stacks', '.listhost-generation', 'manifest.json'] as const;
@@ -41,16 +42,6 @@ export interface Leftover {
   readonly container: string;
   /** The output tree inside it (the container itself when inside the outdir). */
   readonly tree: string;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function exists(path: string): boolean {
@@ -126,11 +117,18 @@ function flushTree(dir: string): void {
   if (result.error || result.status !== 0) spawnSync('sync', [], { stdio: 'ignore' });
 }
 
-/** Moves `from` to `to` unless `to` exists (the newer one is kept). */
-function moveIfAbsent(from: string, to: string): void {
-  if (exists(to)) return;
-  mkdirSync(dirname(to), { recursive: true });
-  renameSync(from, to);
+/**
+ * Moves `from` to `to`. When `to` exists already (the new output has its own,
+ * e.g. a `.terraform` a deploy made after an interrupted synth), nothing is
+ * deleted: the previous one is kept beside it as `<to>.listhost-previous[-N]`
+ * and the synth says so on stderr.
+ */
+function moveKeepingBoth(from: string, to: string): void {
+  let target = to;
+  for (let n = 1; exists(target); n++) target = `${to}.listhost-previous${n === 1 ? '' : `-${n}`}`;
+  mkdirSync(dirname(target), { recursive: true });
+  renameSync(from, target);
+  if (target !== to) process.stderr.write(`cdktf-listhost: ${to} is in the new output already; the previous one is kept as ${target}\n`);
 }
 
 /**
@@ -143,17 +141,17 @@ function moveIfAbsent(from: string, to: string): void {
 function carryOver(oldTree: string, newTree: string): void {
   for (const name of listNames(oldTree)) {
     if ((OWNED_TOP_ENTRIES as readonly string[]).includes(name) || INSIDE.test(name)) continue;
-    moveIfAbsent(join(oldTree, name), join(newTree, name));
+    moveKeepingBoth(join(oldTree, name), join(newTree, name));
   }
   const oldStacks = join(oldTree, 'stacks');
   for (const stack of listNames(oldStacks)) {
     const from = join(oldStacks, stack);
     if (!lstatSync(from).isDirectory()) {
-      moveIfAbsent(from, join(newTree, 'stacks', stack));
+      moveKeepingBoth(from, join(newTree, 'stacks', stack));
       continue;
     }
     for (const name of listNames(from)) {
-      if (!OWNED_STACK_ENTRIES.has(name)) moveIfAbsent(join(from, name), join(newTree, 'stacks', stack, name));
+      if (!OWNED_STACK_ENTRIES.has(name)) moveKeepingBoth(join(from, name), join(newTree, 'stacks', stack, name));
     }
   }
 }
@@ -168,12 +166,12 @@ function isEmptySkeleton(outdir: string): boolean {
  * staging directories are removed; an aside directory is moved back when
  * the outdir has no output (killed between the two renames), or else its
  * carried-over entries are moved into the output and it is removed.
- * Directories of a synth still running (its pid alive) are left alone.
+ * Call it holding the outdir's lock (outdir-lock.ts): every leftover is
+ * then a dead synth's, whatever its pid (pids are reused).
  */
 export function recoverOutdir(outdir: string): void {
   const out = resolve(outdir);
   for (const leftover of findLeftovers(out)) {
-    if (isAlive(leftover.pid)) continue;
     if (leftover.kind === 'old' && exists(leftover.tree)) {
       if (hasOutput(out)) {
         // Killed after the swap: finish it.
@@ -183,7 +181,7 @@ export function recoverOutdir(outdir: string): void {
         // aside, what the outdir holds came from the new output; before, it
         // is the previous output's, not yet moved aside.
         if (exists(join(leftover.tree, 'stacks'))) for (const name of OWNED_TOP_ENTRIES) rmSync(join(out, name), { recursive: true, force: true });
-        for (const name of listNames(leftover.tree)) moveIfAbsent(join(leftover.tree, name), join(out, name));
+        for (const name of listNames(leftover.tree)) moveKeepingBoth(join(leftover.tree, name), join(out, name));
         fsyncDirectory(out);
       } else {
         // Killed between the two renames: move the previous output back.
@@ -214,11 +212,57 @@ function isMountPoint(outdir: string): boolean {
   }
 }
 
-/** Recovers `outdir` from an earlier killed synth, then makes the staging directory for a new output. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+/** A directory that cannot be renamed: a mount point the dev check missed (a bind mount), or held open (Windows). */
+const UNRENAMABLE = new Set(['EBUSY', 'EXDEV', 'EPERM']);
+
+/** Takes the outdir's lock beside it, or inside it when its parent is not writable. */
+function lockFor(out: string): () => void {
+  try {
+    return lockOutdir(join(dirname(out), `.${basename(out)}.listhost-lock`), out);
+  } catch (error) {
+    if (!UNWRITABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    mkdirSync(out, { recursive: true });
+    return lockOutdir(join(out, '.listhost-lock'), out);
+  }
+}
+
+/**
+ * Swaps the output staged in `tree` (a directory inside `out`) in entry by
+ * entry, manifest.json leaving first and coming back last: while it is
+ * missing, lint names the aside directory. Then carries over and cleans up.
+ */
+function swapInside(out: string, tree: string, id: string): void {
+  const aside = join(out, `.listhost-old-${id}`);
+  mkdirSync(aside);
+  for (const name of [...OWNED_TOP_ENTRIES].reverse()) if (exists(join(out, name))) renameSync(join(out, name), join(aside, name));
+  fsyncDirectory(out);
+  for (const name of OWNED_TOP_ENTRIES) if (exists(join(tree, name))) renameSync(join(tree, name), join(out, name));
+  fsyncDirectory(out);
+  rmSync(tree, { recursive: true, force: true });
+  carryOver(aside, out);
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/**
+ * Takes the outdir's lock, recovers what an earlier killed synth left, then
+ * makes the staging directory for a new output. The lock is held until
+ * `commit()` or `abandon()`.
+ */
 export function stageOutdir(outdir: string): StagedOutput {
   let out = resolve(outdir);
   // A symlinked outdir stays a symlink: its target is swapped.
   if (exists(out) && lstatSync(out).isSymbolicLink()) out = realpathSync(out);
+  const release = lockFor(out);
+  try {
+    return stageLocked(out, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function stageLocked(out: string, release: () => void): StagedOutput {
   recoverOutdir(out);
   const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const parent = dirname(out);
@@ -229,8 +273,7 @@ export function stageOutdir(outdir: string): StagedOutput {
     try {
       mkdirSync(container);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
+      if (!UNWRITABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
       inside = true;
     }
   }
@@ -246,15 +289,33 @@ export function stageOutdir(outdir: string): StagedOutput {
     tree,
     abandon() {
       rmSync(container, { recursive: true, force: true });
+      release();
     },
     commit() {
-      flushTree(tree);
-      if (!inside) {
+      try {
+        flushTree(tree);
+        if (inside) {
+          swapInside(out, tree, id);
+          return;
+        }
         const aside = join(parent, `.${base}.listhost-old-${id}`);
         const hadOutput = exists(out);
         if (hadOutput) {
           mkdirSync(aside);
-          renameSync(out, join(aside, base));
+          try {
+            renameSync(out, join(aside, base));
+          } catch (error) {
+            if (!UNRENAMABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+            // The outdir cannot be renamed (a bind mount, a handle held open): swap its entries instead,
+            // from a copy of the staged output inside it (a rename across filesystems would fail).
+            rmdirSync(aside);
+            const insideTree = join(out, `.listhost-staging-${id}`);
+            cpSync(tree, insideTree, { recursive: true });
+            rmSync(container, { recursive: true, force: true });
+            flushTree(insideTree);
+            swapInside(out, insideTree, id);
+            return;
+          }
         }
         // Between these two renames there is no outdir: see recoverOutdir and `listhost lint`.
         renameSync(tree, out);
@@ -264,18 +325,9 @@ export function stageOutdir(outdir: string): StagedOutput {
           carryOver(join(aside, base), out);
           rmSync(aside, { recursive: true, force: true });
         }
-        return;
+      } finally {
+        release();
       }
-      const aside = join(out, `.listhost-old-${id}`);
-      mkdirSync(aside);
-      // manifest.json leaves first and comes back last: while it is missing, lint names the aside directory.
-      for (const name of [...OWNED_TOP_ENTRIES].reverse()) if (exists(join(out, name))) renameSync(join(out, name), join(aside, name));
-      fsyncDirectory(out);
-      for (const name of OWNED_TOP_ENTRIES) if (exists(join(tree, name))) renameSync(join(tree, name), join(out, name));
-      fsyncDirectory(out);
-      rmSync(container, { recursive: true, force: true });
-      carryOver(aside, out);
-      rmSync(aside, { recursive: true, force: true });
     },
   };
 }

@@ -53,5 +53,11 @@ export async function synthesize(app: App): Promise<void> {
   } finally {
     restore();
   }
-  staged.commit();
+  try {
+    staged.commit();
+  } catch (error) {
+    // Before the swap the previous output is untouched; after it, the next synth finishes the carry-over.
+    staged.abandon();
+    throw error;
+  }
 }

@@ -253,6 +253,49 @@ describe('a synth killed at any moment', () => {
     assert.deepEqual(leftovers(work), { staging: [], old: [] });
   });
 
+  it('a leftover named with the pid of a running process is still a dead synth\'s (pids are reused): restored', async () => {
+    const current = treeHash(out) === hash.A ? 'A' : 'B';
+    const aside = join(work, `.out.listhost-old-${process.pid}-0000c0de`);
+    mkdirSync(aside);
+    renameSync(out, join(aside, 'out'));
+    const next = current === 'A' ? 'B' : 'A';
+    const run = await synth(next, out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(treeHash(out), hash[next]);
+    assert.ok(userFilesIntact(out));
+    assert.deepEqual(leftovers(work), { staging: [], old: [] });
+  });
+
+  it('a previous file the new output also has is kept beside it, never deleted', async () => {
+    const current = treeHash(out) === hash.A ? 'A' : 'B';
+    const aside = join(work, `.out.listhost-old-${deadPid()}-0000f00d`);
+    mkdirSync(join(aside, 'out/stacks/west'), { recursive: true });
+    writeFileSync(join(aside, 'out/stacks/west/terraform.tfstate'), '{"version":4,"serial":3}\n');
+    const next = current === 'A' ? 'B' : 'A';
+    const run = await synth(next, out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /terraform\.tfstate is in the new output already; the previous one is kept as .*terraform\.tfstate\.listhost-previous/);
+    assert.equal(readFileSync(join(out, 'stacks/west/terraform.tfstate'), 'utf8'), '{"version":4,"serial":7}\n', 'the output\'s own state stays');
+    assert.equal(readFileSync(join(out, 'stacks/west/terraform.tfstate.listhost-previous'), 'utf8'), '{"version":4,"serial":3}\n', 'the older one is kept');
+    rmSync(join(out, 'stacks/west/terraform.tfstate.listhost-previous'));
+    assert.equal(treeHash(out), hash[next]);
+  });
+
+  it('one synth at a time: a running synth\'s lock fails the next with its pid; a dead one\'s is taken over', async () => {
+    const lock = join(work, '.out.listhost-lock');
+    const before = treeHash(out);
+    writeFileSync(lock, `${process.pid}\n`);
+    const refused = await synth('A', out);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, new RegExp(`another synth \\(pid ${process.pid}\\) is writing .*out; wait for it to finish, or remove .*\\.out\\.listhost-lock`));
+    assert.equal(treeHash(out), before, 'the output is untouched');
+    writeFileSync(lock, `${deadPid()}\n`);
+    const run = await synth('A', out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(treeHash(out), hash.A);
+    assert.ok(!existsSync(lock), 'released');
+  });
+
   it('lint rejects files of two synths mixed (generation markers)', async () => {
     const mixes: [string, string][] = [
       ['stacks/west/monitoring', 'a monitoring/ of another synth'],
@@ -319,5 +362,36 @@ describe('a lint killed while writing its --output report', () => {
     assert.deepEqual(temporaries(), []);
     console.log(`# atomic lint kills: ${JSON.stringify({ kills: KILLS, lintMs: Math.round(duration), outcomes: Object.fromEntries(outcomes), temporariesLeft: leftBehind })}`);
     assert.ok([...outcomes.keys()].some((k) => k.startsWith('killed')));
+  });
+});
+
+describe('an outdir that cannot be renamed (a bind mount on the same filesystem)', () => {
+  let work: string;
+  let out: string;
+  let mounted = false;
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'listhost-bind-'));
+    out = join(work, 'out');
+    mkdirSync(join(work, 'volume'));
+    mkdirSync(out);
+    const mount = spawnSync('mount', ['--bind', join(work, 'volume'), out], { encoding: 'utf8' });
+    assert.equal(mount.status, 0, `mount --bind: ${mount.stderr}`);
+    mounted = true;
+  });
+  after(() => {
+    if (mounted) spawnSync('umount', [out]);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('synthesizes into it, then replaces it by swapping its entries; lint passes', async () => {
+    for (const version of ['A', 'B', 'A'] as const) {
+      const run = await synth(version, out);
+      assert.equal(run.code, 0, `${version}: ${run.stderr}`);
+      assert.equal((await lint(['out'], work)).code, 0, version);
+      assert.deepEqual(readdirSync(out).filter((n) => /^\.listhost-(staging|old|lock)/.test(n)), [], 'no staging or aside directory left inside');
+      assert.deepEqual(leftovers(work), { staging: [], old: [] });
+    }
+    assert.ok(readFileSync(join(out, 'stacks/east/monitoring/prometheus/rules.yml'), 'utf8').includes('runbooks.example.org/a/east/'));
   });
 });

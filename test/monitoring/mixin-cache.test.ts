@@ -3,7 +3,7 @@
  * the config and the jsonnet version, so nothing stale is ever read back.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,7 +16,10 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('mixin evaluation cache', () => {
   it('lives in node_modules/.cache of the working directory, elsewhere or nowhere as LISTHOST_MIXIN_CACHE says', () => {
-    assert.equal(mixinCacheDirectory(undefined, '/repo'), '/repo/node_modules/.cache/cdktf-listhost/mixin');
+    const repo = join(scratch, 'repo');
+    mkdirSync(join(repo, 'node_modules'), { recursive: true });
+    assert.equal(mixinCacheDirectory(undefined, repo), join(repo, 'node_modules/.cache/cdktf-listhost/mixin'));
+    assert.equal(mixinCacheDirectory(undefined, join(scratch, 'no-node-modules')), undefined, 'no node_modules: no cache unless named');
     assert.equal(mixinCacheDirectory('/var/cache/listhost', '/repo'), '/var/cache/listhost');
     for (const off of ['off', 'OFF', '0', 'false', 'no']) assert.equal(mixinCacheDirectory(off, '/repo'), undefined, off);
     assert.equal(openMixinCache(mixinDirectory, 'v0', 'off', scratch), undefined);
@@ -34,7 +37,13 @@ describe('mixin evaluation cache', () => {
     assert.equal(openMixinCache(sources, 'v0.21.0', dir)!.read('{}'), undefined, 'another jsonnet');
     assert.equal(openMixinCache(sources, 'v0.20.0', dir)!.read('{}'), '{"rules.yml":{"groups":[]},"dashboards":{}}', 'same sources, new process');
 
-    appendFileSync(join(sources, 'alerts', 'queues.libsonnet'), '\n');
+    // A source installed as a symlink is hashed through the link.
+    const linked = join(scratch, 'linked-queues.libsonnet');
+    cpSync(join(sources, 'alerts', 'queues.libsonnet'), linked);
+    unlinkSync(join(sources, 'alerts', 'queues.libsonnet'));
+    symlinkSync(linked, join(sources, 'alerts', 'queues.libsonnet'));
+    assert.equal(openMixinCache(sources, 'v0.20.0', dir)!.read('{}'), '{"rules.yml":{"groups":[]},"dashboards":{}}', 'a symlink to the same bytes');
+    appendFileSync(linked, '\n');
     assert.equal(openMixinCache(sources, 'v0.20.0', dir)!.read('{}'), undefined, 'a source file changed');
 
     const [entry] = readdirSync(dir);
