@@ -156,6 +156,17 @@ describe('a synth killed at any moment', () => {
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
+  /** Synthesizes the other version than the output holds; it must come out complete, user files and all. */
+  async function synthTheOther(): Promise<Run> {
+    const next = treeHash(out) === hash.A ? 'B' : 'A';
+    const run = await synth(next, out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(treeHash(out), hash[next]);
+    assert.ok(userFilesIntact(out));
+    assert.deepEqual(leftovers(work), { staging: [], old: [] });
+    return run;
+  }
+
   it('carries the user\'s terraform files over, and A and B differ in every stack', () => {
     assert.equal(treeHash(out), hash.A, 'A, B, A again: byte-identical to the first A');
     assert.ok(userFilesIntact(out));
@@ -237,7 +248,6 @@ describe('a synth killed at any moment', () => {
   });
 
   it('after the swap: the next synth moves the terraform files left aside into the output', async () => {
-    const current = treeHash(out) === hash.A ? 'A' : 'B';
     const aside = join(work, `.out.listhost-old-${deadPid()}-0000beef`);
     mkdirSync(join(aside, 'out/stacks/east'), { recursive: true });
     mkdirSync(join(aside, 'out/stacks/west'), { recursive: true });
@@ -245,25 +255,14 @@ describe('a synth killed at any moment', () => {
     renameSync(join(out, 'stacks/west/terraform.tfstate'), join(aside, 'out/stacks/west/terraform.tfstate'));
     const report = await lint(['out'], work);
     assert.equal(report.code, 0, 'the output itself is complete');
-    const next = current === 'A' ? 'B' : 'A';
-    const run = await synth(next, out);
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(treeHash(out), hash[next]);
-    assert.ok(userFilesIntact(out));
-    assert.deepEqual(leftovers(work), { staging: [], old: [] });
+    await synthTheOther();
   });
 
   it('a leftover named with the pid of a running process is still a dead synth\'s (pids are reused): restored', async () => {
-    const current = treeHash(out) === hash.A ? 'A' : 'B';
     const aside = join(work, `.out.listhost-old-${process.pid}-0000c0de`);
     mkdirSync(aside);
     renameSync(out, join(aside, 'out'));
-    const next = current === 'A' ? 'B' : 'A';
-    const run = await synth(next, out);
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(treeHash(out), hash[next]);
-    assert.ok(userFilesIntact(out));
-    assert.deepEqual(leftovers(work), { staging: [], old: [] });
+    await synthTheOther();
   });
 
   it('a previous file the new output also has is kept beside it, never deleted', async () => {
