@@ -238,7 +238,6 @@ function checkBoolean(construct: string, prop: string, value: unknown): boolean 
   return value;
 }
 
-
 /** The vocabulary with defaults applied, checked; `at` is where it sits in the props. */
 export function resolveVocabulary(construct: string, at: string, metricPrefix: string, props: ServiceVocabularyProps | undefined): ServiceVocabularyModel {
   if (props !== undefined && (props === null || typeof props !== 'object' || Array.isArray(props))) {
@@ -246,8 +245,13 @@ export function resolveVocabulary(construct: string, at: string, metricPrefix: s
   }
   const v = props ?? {};
   const word = (key: keyof ServiceVocabularyProps, fallback: string) => checkWords(construct, `${at}.${key}`, v[key] ?? fallback);
+  // A default made from another word is checked as that word's consequence, named after the prop the user set.
+  const derived = (key: keyof ServiceVocabularyProps, fallback: string, from: keyof ServiceVocabularyProps) => {
+    if (v[key] !== undefined || VOCABULARY_WORDS.test(fallback)) return word(key, fallback);
+    throw propErrors.invalid(construct, `${at}.${from}`, v[from], `words short enough that ${at}.${key}, made from it as ${JSON.stringify(fallback)}, stays within 60 characters; or set ${at}.${key} too`);
+  };
   const worker = word('worker', 'worker');
-  const workers = word('workers', `${worker}s`);
+  const workers = derived('workers', `${worker}s`, 'worker');
   return {
     displayName: word('displayName', alertPrefixOf(metricPrefix)),
     worker,
@@ -256,7 +260,7 @@ export function resolveVocabulary(construct: string, at: string, metricPrefix: s
     supervisorRestartsWorkers: checkBoolean(construct, `${at}.supervisorRestartsWorkers`, v.supervisorRestartsWorkers ?? false),
     burst: word('burst', 'a burst of messages'),
     requeue: word('requeue', 'requeue'),
-    webBackend: word('webBackend', `the service's ${workers}`),
+    webBackend: derived('webBackend', `the service's ${workers}`, v.workers !== undefined ? 'workers' : 'worker'),
   };
 }
 

@@ -106,6 +106,7 @@ describe('ServiceHost with a service of its own', () => {
     ['vocabulary not an object', { vocabulary: 'daemon' as never }, /prop 'service.vocabulary' is "daemon"; expected an object of words/],
     ['vocabulary with a template', { vocabulary: { worker: '{{ $value }}' } }, /prop 'service.vocabulary.worker' is "\{\{ \$value \}\}"; expected plain words for alerts and runbooks/],
     ['vocabulary too long', { vocabulary: { burst: 'a'.repeat(61) } }, /prop 'service.vocabulary.burst'/],
+    ['vocabulary whose derived plural is too long', { vocabulary: { worker: 'w'.repeat(60) } }, /prop 'service.vocabulary.worker' is "w{60}"; expected words short enough that service.vocabulary.workers, made from it as "w{60}s", stays within 60 characters; or set service.vocabulary.workers too/],
     ['vocabulary flag', { vocabulary: { supervisorRestartsWorkers: 'yes' as never } }, /prop 'service.vocabulary.supervisorRestartsWorkers' is "yes"; expected true or false/],
     ['notify list admins', { notifyListAdmins: 1 as never }, /prop 'service.notifyListAdmins' is 1; expected true or false/],
     ['queue check source', { queueCheckSource: 'sudo' as never }, /prop 'service.queueCheckSource' is "sudo"; expected "directory" .* or "collector"/],
