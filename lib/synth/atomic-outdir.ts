@@ -23,7 +23,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, cpSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { closeSync, cpSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { lockOutdir } from './outdir-lock';
 
@@ -87,10 +87,21 @@ export function hasOutput(outdir: string): boolean {
   return exists(join(outdir, 'manifest.json'));
 }
 
+/**
+ * The directory a synth into `outdir` swaps: `outdir` itself, or the target
+ * of a symlinked outdir (which stays a symlink). Read with readlink, not
+ * realpath, so a target an interrupted swap left missing is still found.
+ */
+export function outdirTarget(outdir: string): string {
+  const out = resolve(outdir);
+  return exists(out) && lstatSync(out).isSymbolicLink() ? resolve(dirname(out), readlinkSync(out)) : out;
+}
+
 /** The aside directory holding the previous complete output, when the outdir has none (an interrupted swap). */
 export function interruptedSwap(outdir: string): Leftover | undefined {
-  if (hasOutput(outdir)) return undefined;
-  return findLeftovers(outdir).find((l) => l.kind === 'old' && exists(l.tree));
+  const out = outdirTarget(outdir);
+  if (hasOutput(out)) return undefined;
+  return findLeftovers(out).find((l) => l.kind === 'old' && exists(l.tree));
 }
 
 function fsyncDirectory(dir: string): void {
@@ -250,9 +261,7 @@ function swapInside(out: string, tree: string, id: string): void {
  * `commit()` or `abandon()`.
  */
 export function stageOutdir(outdir: string): StagedOutput {
-  let out = resolve(outdir);
-  // A symlinked outdir stays a symlink: its target is swapped.
-  if (exists(out) && lstatSync(out).isSymbolicLink()) out = realpathSync(out);
+  const out = outdirTarget(outdir);
   const release = lockFor(out);
   try {
     return stageLocked(out, release);

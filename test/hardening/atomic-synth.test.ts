@@ -13,7 +13,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -361,6 +361,31 @@ describe('a lint killed while writing its --output report', () => {
     assert.deepEqual(temporaries(), []);
     console.log(`# atomic lint kills: ${JSON.stringify({ kills: KILLS, lintMs: Math.round(duration), outcomes: Object.fromEntries(outcomes), temporariesLeft: leftBehind })}`);
     assert.ok([...outcomes.keys()].some((k) => k.startsWith('killed')));
+  });
+});
+
+describe('a symlinked outdir', () => {
+  let work: string;
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'listhost-link-'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('swaps the target and keeps the link; interrupted between the renames, lint names the previous output beside the target', async () => {
+    mkdirSync(join(work, 'real'));
+    symlinkSync('real', join(work, 'out'));
+    for (const version of ['A', 'B'] as const) {
+      const run = await synth(version, join(work, 'out'));
+      assert.equal(run.code, 0, run.stderr);
+    }
+    assert.ok(lstatSync(join(work, 'out')).isSymbolicLink(), 'still a link');
+    assert.equal((await lint(['out'], work)).code, 0);
+    const aside = join(work, `.real.listhost-old-${deadPid()}-0000a11c`);
+    mkdirSync(aside);
+    renameSync(join(work, 'real'), join(aside, 'real'));
+    const report = await lint(['out'], work);
+    assert.equal(report.code, 2, report.stderr);
+    assert.match(report.stderr, /a synth was interrupted .*\.real\.listhost-old-\d+-0000a11c\/real/);
   });
 });
 
