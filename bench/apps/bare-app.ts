@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { provider as nullProvider, resource as nullResource } from '@cdktf/provider-null';
-import { argValue, fleetLayout, type AppReport, type FleetHost } from './fleet';
+import { appArguments, argValue, type AppReport, type FleetHost } from './fleet';
 
 /** The paths HostProvisioning hashes for a Mailman host. */
 const TRIGGER_PATHS = [
@@ -53,10 +53,7 @@ function provisionedResource(stack: TerraformStack, host: FleetHost, n: number, 
 function main(): void {
   const loadMs = performance.now();
   const argv = process.argv.slice(2);
-  const hosts = Number(argValue(argv, '--hosts'));
-  const outdir = argValue(argv, '--outdir');
-  if (!outdir) throw new Error('--outdir DIR is required');
-  const layout = fleetLayout(hosts, argValue(argv, '--per-stack') === undefined ? undefined : Number(argValue(argv, '--per-stack')));
+  const { hosts, outdir, layout } = appArguments(argv);
   const shape = argValue(argv, '--shape') ?? 'bare';
   if (shape !== 'bare' && shape !== 'provisioned') throw new Error(`--shape is bare or provisioned, got ${shape}`);
 

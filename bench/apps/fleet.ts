@@ -46,6 +46,15 @@ export function argValue(argv: readonly string[], name: string): string | undefi
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
+/** The arguments both apps take: `--hosts N --outdir DIR [--per-stack K]`, and the fleet they lay out. */
+export function appArguments(argv: readonly string[]): { readonly hosts: number; readonly outdir: string; readonly layout: FleetStack[] } {
+  const hosts = Number(argValue(argv, '--hosts'));
+  const outdir = argValue(argv, '--outdir');
+  if (!outdir) throw new Error('--outdir DIR is required');
+  const perStack = argValue(argv, '--per-stack');
+  return { hosts, outdir, layout: fleetLayout(hosts, perStack === undefined ? undefined : Number(perStack)) };
+}
+
 /** What every app child prints as its one stdout line. */
 export interface AppReport {
   readonly stacks: number;

@@ -11,15 +11,12 @@ import { performance } from 'node:perf_hooks';
 import { App } from 'cdktf';
 import { ListhostStack, MailingListHost, synthesize } from '../../lib';
 import { LISTS_STACK_PROPS, listHostProps } from '../../examples/wikimedia-lists/fleet';
-import { argValue, fleetLayout, type AppReport } from './fleet';
+import { appArguments, type AppReport } from './fleet';
 
 async function main(): Promise<void> {
   const loadMs = performance.now();
   const argv = process.argv.slice(2);
-  const hosts = Number(argValue(argv, '--hosts'));
-  const outdir = argValue(argv, '--outdir');
-  if (!outdir) throw new Error('--outdir DIR is required');
-  const layout = fleetLayout(hosts, argValue(argv, '--per-stack') === undefined ? undefined : Number(argValue(argv, '--per-stack')));
+  const { hosts, outdir, layout } = appArguments(argv);
 
   const t0 = performance.now();
   const app = new App({ outdir });
