@@ -7,15 +7,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LintInputError } from '../policy/errors';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processRuns } from '../process-liveness';
 
 /** Temporary files of earlier, killed writes to `path` (their process gone). */
 function removeStaleTemporaries(dir: string, name: string): void {
@@ -29,7 +21,7 @@ function removeStaleTemporaries(dir: string, name: string): void {
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
     const m = /^(\d+)\.[0-9a-z]+\.tmp$/.exec(entry.slice(prefix.length));
-    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(dir, entry), { force: true });
+    if (m && Number(m[1]) !== process.pid && !processRuns(Number(m[1]))) rmSync(join(dir, entry), { force: true });
   }
 }
 

@@ -7,28 +7,7 @@
  * process (usual in CI containers) is not taken for the synth that died.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-
-/** The process's start time (clock ticks since boot, /proc/<pid>/stat field 22), or '' where unknown. */
-function startTimeOf(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 2 (the command) may hold spaces and parentheses: count from the last ')'; field 3 comes next.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3] ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/** Whether the process that wrote a lock (pid, start time) still runs. */
-function holderRuns(pid: number, start: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const now = startTimeOf(pid);
-  return start === '' || now === '' || now === start;
-}
+import { processRuns, processStartTime } from '../process-liveness';
 
 function busy(outdir: string, lockPath: string, pid: number | undefined): Error {
   return new Error(
@@ -43,7 +22,7 @@ function busy(outdir: string, lockPath: string, pid: number | undefined): Error 
  * release function (safe to call twice).
  */
 export function lockOutdir(lockPath: string, outdir: string): () => void {
-  const identity = `${process.pid} ${startTimeOf(process.pid)}\n`;
+  const identity = `${process.pid} ${processStartTime(process.pid)}\n`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lockPath, identity, { flag: 'wx' });
@@ -65,7 +44,7 @@ export function lockOutdir(lockPath: string, outdir: string): () => void {
     const [pidText, start = ''] = holder.trim().split(' ');
     const pid = Number(pidText);
     // Our own pid with our start time is a lock this process failed to release: stale too.
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && holderRuns(pid, start)) throw busy(outdir, lockPath, pid);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processRuns(pid, start)) throw busy(outdir, lockPath, pid);
     rmSync(lockPath, { force: true });
   }
   throw busy(outdir, lockPath, undefined);
