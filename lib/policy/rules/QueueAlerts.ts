@@ -9,7 +9,7 @@
 import { GROWTH_PAGING_QUEUES, mailmanRelease, PAGING_QUEUES } from '../../model/mailman-catalogue';
 import { queueMetricNames } from '../../render/queue-collector';
 import { alertsReading, type PrometheusRule } from '../artifacts/prometheus-rules';
-import { comparedWithNumber, contains, keepsLabel, type PromNode } from '../artifacts/promql';
+import { comparedWithNumber, contains, isComparison, keepsLabel, type PromNode } from '../artifacts/promql';
 import { fromViolations, modelLocation, type RuleImplementation, type Violation } from '../types';
 import { coverageLocation, JOB, matchingUses, prometheusFor, violation } from './support';
 
@@ -19,7 +19,6 @@ function perQueue(rule: PrometheusRule, metric: string, labels: Readonly<Record<
 
 /** Functions whose value is how a series changes, not its level. */
 const CHANGE_FUNCTIONS = new Set(['deriv', 'delta', 'idelta', 'increase', 'rate', 'irate', 'predict_linear']);
-const COMPARISONS = new Set(['>', '<', '>=', '<=', '==', '!=']);
 
 /**
  * Whether a rule pages on the queue's growth rather than its size: it takes
@@ -32,8 +31,7 @@ const COMPARISONS = new Set(['>', '<', '>=', '<=', '==', '!=']);
 function isGrowthAlert(rule: PrometheusRule, metric: string, labels: Readonly<Record<string, string>>): boolean {
   const uses = perQueue(rule, metric, labels);
   const comparesCountWithItself = (node: PromNode): boolean =>
-    node.type === 'binary' &&
-    COMPARISONS.has(node.op) &&
+    isComparison(node) &&
     uses.some((u) => contains(node.left, u.selector)) &&
     uses.some((u) => contains(node.right, u.selector));
   return uses.some((use) => use.ancestors.some((node) => (node.type === 'call' && CHANGE_FUNCTIONS.has(node.func)) || comparesCountWithItself(node)));

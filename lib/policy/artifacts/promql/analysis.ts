@@ -10,6 +10,11 @@ import type { LabelMatcher, PromNode, VectorNode } from './ast';
 const SELECTING_AGGREGATIONS = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
 const COMPARISONS = new Set(['==', '!=', '<=', '<', '>=', '>']);
 
+/** Whether the node is a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`), filtering or `bool`. */
+export function isComparison(node: PromNode): node is Extract<PromNode, { type: 'binary' }> {
+  return node.type === 'binary' && COMPARISONS.has(node.op);
+}
+
 function children(node: PromNode): PromNode[] {
   switch (node.type) {
     case 'aggregation': return node.param ? [node.param, node.expr] : [node.expr];
@@ -145,7 +150,7 @@ export function comparedWithNumber(use: SelectorUse): { op: string; value: numbe
   let child: PromNode = use.selector;
   for (let i = use.ancestors.length - 1; i >= 0; i--) {
     const node = use.ancestors[i];
-    if (node.type === 'binary' && COMPARISONS.has(node.op)) {
+    if (isComparison(node)) {
       const other = node.left === child ? node.right : node.left;
       const literal = numberValue(other);
       if (literal !== undefined) return { op: node.left === child ? node.op : flip[node.op], value: literal };

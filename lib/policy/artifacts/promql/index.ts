@@ -14,6 +14,7 @@ export { parsePromQL } from './parser';
 export {
   comparedWithNumber,
   contains,
+  isComparison,
   keepsLabel,
   matcherMatches,
   promRegex,
