@@ -67,14 +67,8 @@ export interface MixinServiceConfig {
   readonly listVisible: boolean;
 }
 
-/** The `_config` overrides; absent fields keep the mixin's defaults. */
-export interface MixinConfig {
-  readonly runbookBaseUrl: string;
-  readonly nodeSelector?: string;
-  readonly processSelector?: string;
-  readonly blackboxSelector?: string;
-  readonly fsSelector?: string;
-  readonly collectorStalenessSeconds?: number;
+/** The `_config` overrides: the options as given, and what the hosts decide; absent fields keep the mixin's defaults. */
+export interface MixinConfig extends MixinOptions {
   readonly fsFilesAvailableWarningPercent?: number;
   readonly fsFilesAvailableCriticalPercent?: number;
   readonly fsSpaceAvailableWarningPercent?: number;
