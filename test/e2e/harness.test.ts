@@ -188,7 +188,16 @@ describe('e2e harness on a real Mailman 3.3.8', { skip }, () => {
     // harness default force: true, like Debian's mailman3.service (start --force)
     assert.equal(master[0].cmdline, `/usr/bin/python3 /usr/lib/mailman3/bin/master --force -C ${m.configFile}`);
 
-    const runners = procs.filter((p) => p.role !== 'master');
+    // The nntp runner runs `mailman gatenews` as a child when it starts and
+    // every 5 minutes: seen here now and then, never anything else.
+    const helpers = procs.filter((p) => p.role.startsWith('helper:'));
+    const nntpPids = new Set(procs.filter((p) => p.role === 'nntp').map((p) => p.pid));
+    for (const h of helpers) {
+      assert.equal(h.role, 'helper:gatenews', JSON.stringify(h));
+      assert.equal(h.cmdline, `/usr/bin/python3 /usr/lib/mailman3/bin/mailman -C ${m.configFile} gatenews`);
+      assert.ok(nntpPids.has(h.ppid), `gatenews ${h.pid} is a child of the nntp runner: ${JSON.stringify(procs)}`);
+    }
+    const runners = procs.filter((p) => p.role !== 'master' && !p.role.startsWith('helper:'));
     assert.ok(runners.every((p) => !p.role.startsWith('other:')), JSON.stringify(runners));
     const byName = await m.runnerPids();
     assert.deepEqual([...byName.keys()].sort(), [...MAILMAN_DEFAULT_RUNNERS].sort());

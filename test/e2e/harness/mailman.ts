@@ -123,7 +123,12 @@ export interface MailmanOptions {
 export interface MailmanProcess {
   readonly pid: number;
   readonly ppid: number;
-  /** `master`, or the runner name from `--runner=NAME:SLICE:COUNT`. */
+  /**
+   * `master`; the runner name from `--runner=NAME:SLICE:COUNT`; `helper:gatenews`
+   * for the `mailman gatenews` the nntp runner runs as a child when it starts
+   * and every `[nntp] gatenews_every` (5m) after (3.3.8, runners/nntp.py); or
+   * `other:COMM` for anything else.
+   */
   readonly role: string;
   /** /proc/PID/cmdline joined by spaces. */
   readonly cmdline: string;
@@ -244,6 +249,11 @@ function runnerNameOf(cmdline: string[]): string | undefined {
   return undefined;
 }
 
+/** `python3 .../bin/mailman -C CFG gatenews`, which the nntp runner runs periodically. */
+function isGatenewsCmdline(cmdline: string[]): boolean {
+  return cmdline.length >= 2 && cmdline[1] === path.join(MAILMAN_BIN_DIR, 'mailman') && cmdline[cmdline.length - 1] === 'gatenews';
+}
+
 function isMasterCmdline(cmdline: string[]): boolean {
   return cmdline.length >= 2 && cmdline[1] === path.join(MAILMAN_BIN_DIR, 'master');
 }
@@ -320,7 +330,7 @@ class Instance implements MailmanInstance {
       const cmd = readCmdline(pid);
       const st = readStat(pid);
       if (!cmd || !st) continue;
-      const name = runnerNameOf(cmd);
+      const name = runnerNameOf(cmd) ?? (isGatenewsCmdline(cmd) ? 'helper:gatenews' : undefined);
       this.record(procRef(pid));
       out.push({ pid, ppid: st.ppid, role: name ?? `other:${st.comm}`, cmdline: cmd.join(' ') });
     }
@@ -330,7 +340,7 @@ class Instance implements MailmanInstance {
   async runnerPids(): Promise<Map<string, number[]>> {
     const byName = new Map<string, number[]>();
     for (const p of await this.processes()) {
-      if (p.role === 'master' || p.role.startsWith('other:')) continue;
+      if (p.role === 'master' || p.role.startsWith('helper:') || p.role.startsWith('other:')) continue;
       const list = byName.get(p.role) ?? [];
       list.push(p.pid);
       byName.set(p.role, list);
