@@ -8,7 +8,6 @@
  * (but the library's own mixin source, copied verbatim into every stack).
  */
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -21,6 +20,7 @@ import { MIXIN_CONFIG_FILE } from '../../lib/monitoring/render-monitoring';
 import { IcingaInstance } from '../icinga2/icinga';
 import { run, type RunResult } from '../helpers/run';
 import { REPO, synthExample } from '../helpers/synth';
+import { treeDigests } from '../helpers/tree';
 
 const APP = 'npx tsx examples/mail-relay/main.ts';
 const HOSTS = ['relay1001.example.org', 'relay2001.example.org'];
@@ -38,10 +38,6 @@ function files(dir: string): string[] {
   };
   walk(dir);
   return out;
-}
-
-function tree(dir: string): Map<string, string> {
-  return new Map(files(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
 }
 
 function show(r: RunResult): string {
@@ -129,7 +125,7 @@ describe('cdktf synth of examples/mail-relay', () => {
   });
 
   it('is byte-identical across two synths', () => {
-    assert.deepEqual(tree(join(second, 'stacks/relay')), tree(stack));
+    assert.deepEqual(treeDigests(join(second, 'stacks/relay')), treeDigests(stack));
   });
 
   it('no file it writes names Mailman; the mixin source it carries is the library\'s, verbatim', () => {

@@ -4,24 +4,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateHostModel } from '../../lib/model/validate';
 import { REPO, synthExample } from '../helpers/synth';
-
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const path = join(d, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), createHash('sha256').update(readFileSync(path)).digest('hex'));
-    }
-  };
-  walk(dir);
-  return files;
-}
+import { treeDigests } from '../helpers/tree';
 
 describe('cdktf synth of examples/wikimedia-lists', () => {
   const first = synthExample();
@@ -61,7 +49,7 @@ describe('cdktf synth of examples/wikimedia-lists', () => {
   });
 
   it('is byte-identical across two synths', () => {
-    assert.deepEqual(tree(join(second, 'stacks/lists')), tree(stack));
+    assert.deepEqual(treeDigests(join(second, 'stacks/lists')), treeDigests(stack));
   });
 
   it('marks the output, each stack directory, hosts/ and monitoring/ with one generation', () => {
@@ -78,7 +66,7 @@ describe('cdktf synth of examples/wikimedia-lists', () => {
     const cdkTfJson = readFileSync(join(stack, 'cdk.tf.json'), 'utf8').split(REPO).join('<repo>');
     // The generation markers digest cdk.tf.json too, so they depend on the
     // checkout as well; they are checked to agree in 'marks every directory'.
-    const files = Object.fromEntries([...tree(stack)].filter(([path]) => !path.endsWith('.listhost-generation')));
+    const files = Object.fromEntries([...treeDigests(stack)].filter(([path]) => !path.endsWith('.listhost-generation')));
     files['cdk.tf.json'] = createHash('sha256').update(cdkTfJson).digest('hex');
     const actual = {
       files,
