@@ -4,14 +4,16 @@
  * stack's artifacts (evaluated once per stack, not per host).
  */
 import type { Construct, IConstruct } from 'constructs';
-import { Annotations, addCustomSynthesis, nullProvider, TerraformStack, type ISynthesisSession } from '../cdktf';
-import { policyValidation } from '../policy/synth-validation';
+import { AnnotationMetadataEntryType, addCustomSynthesis, nullProvider, TerraformStack, type ISynthesisSession } from '../cdktf';
+import { policyValidation, validationMessages, type SynthPolicyInput } from '../policy/synth-validation';
 import { propErrors } from '../errors';
 import type { HostModel } from '../model/types';
 import type { MonitoringProps } from '../monitoring/alerting-props';
 import { checkAlertingProps } from '../monitoring/alertmanager';
 import { declareSshVariables, HostProvisioning, type SshVariables } from '../provision/host-provisioning';
 import { renderRootfs } from '../render/rootfs';
+import type { PolicyThread } from '../synth/policy-thread';
+import type { PolicyJob, PolicyVerdict } from '../synth/policy-thread-protocol';
 import { renderStackArtifacts, type StackArtifacts } from '../synth/stack-artifacts';
 import { writeStackArtifacts } from '../synth/writer';
 import { checkUrl } from './prop-checks';
@@ -57,6 +59,10 @@ export class ListhostStack extends TerraformStack {
   private artifacts?: StackArtifacts;
   /** @internal Digest of the files the last synth wrote for this stack (generation markers, lib/synth/generation.ts). */
   public writtenDigest?: string;
+  /** @internal Set by `synthesize(app)` while the policy runs on its own thread (lib/synth/policy-thread.ts). */
+  public policyThread?: PolicyThread;
+  /** The policy run here, on the main thread. */
+  private readonly policyHere: { validate(): string[] };
 
   constructor(scope: Construct, id: string, props: ListhostStackProps) {
     super(scope, id);
@@ -79,15 +85,18 @@ export class ListhostStack extends TerraformStack {
     // The policy rules of `listhost lint`, over what is about to be written:
     // errors fail the synth with rule ID, construct path and fix; warnings
     // become annotations. Platform uniformity spans every stack of the app.
-    this.node.addValidation(policyValidation(
-      () => this.artifacts && {
-        stack: this.node.id,
-        hosts: [...this.hostsByFqdn.values()].map((host) => ({ model: host.model, constructPath: host.node.path })),
-        artifacts: this.artifacts,
-        appHosts: appHosts(this.node.root),
+    // With the policy thread, the stack goes to the worker here and
+    // `synthesize(app)` reports its answer (completePolicy) before the output
+    // is swapped in.
+    this.policyHere = policyValidation(() => this.policyInput(), (constructPath, message) => this.warn(constructPath, message));
+    this.node.addValidation({
+      validate: () => {
+        const input = this.policyThread && this.policyInput();
+        if (!input) return this.policyHere.validate();
+        this.policyThread!.check(policyJob(this.node.path, input));
+        return [];
       },
-      (constructPath, message) => Annotations.of(this.hostAt(constructPath) ?? this).addWarning(message),
-    ));
+    });
   }
 
   /**
@@ -133,6 +142,34 @@ export class ListhostStack extends TerraformStack {
     this.artifacts = await renderStackArtifacts(this.hosts.map((model) => ({ model })), this.monitoring);
   }
 
+  private policyInput(): SynthPolicyInput | undefined {
+    return this.artifacts && {
+      stack: this.node.id,
+      hosts: [...this.hostsByFqdn.values()].map((host) => ({ model: host.model, constructPath: host.node.path })),
+      artifacts: this.artifacts,
+      appHosts: appHosts(this.node.root),
+    };
+  }
+
+  /**
+   * A warning as an annotation of the host (or the stack), without the stack
+   * trace cdktf's `Annotations` would record: it would be the library's, and
+   * it would put the checkout's paths into manifest.json.
+   */
+  private warn(constructPath: string, message: string): void {
+    (this.hostAt(constructPath) ?? this).node.addMetadata(AnnotationMetadataEntryType.WARN, message);
+  }
+
+  /**
+   * @internal The policy thread's answer for this stack (undefined: it gave
+   * none, so the policy runs here): adds its warnings and returns its errors,
+   * as the stack's validation would have.
+   */
+  completePolicy(verdict: PolicyVerdict | undefined): string[] {
+    if (!verdict) return this.policyHere.validate();
+    return validationMessages(this.node.id, verdict, (constructPath, message) => this.warn(constructPath, message));
+  }
+
   private writeArtifacts(session: ISynthesisSession): void {
     if (!this.artifacts) {
       throw new Error(`ListhostStack ${this.node.id}: its monitoring was not prepared; end the app with \`await synthesize(app)\` from cdktf-listhost instead of \`app.synth()\``);
@@ -140,4 +177,11 @@ export class ListhostStack extends TerraformStack {
     const stackDirectory = session.manifest.forStack(this).workingDirectory;
     this.writtenDigest = writeStackArtifacts(`${session.outdir}/${stackDirectory}`, this.artifacts);
   }
+}
+
+/** A stack's policy input as the thread takes it: the files' texts, rendered once for the thread and the writer. */
+function policyJob(key: string, input: SynthPolicyInput): PolicyJob {
+  const files = new Map<string, string>();
+  for (const [path, file] of input.artifacts) files.set(path, file.content);
+  return { key, stack: input.stack, hosts: input.hosts, files };
 }

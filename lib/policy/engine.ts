@@ -11,7 +11,7 @@ import { DEFAULT_POLICY_CONFIG, type PolicyConfig } from './config';
 import { RULES, ruleMeta, type RuleMeta } from './registry';
 import { IMPLEMENTATIONS } from './rules';
 import { isExpired, suppresses, todayUtc, type Suppression, type SuppressionSet } from './suppressions';
-import type { HostUnderLint, LintContext, Location, RuleResult, StackUnderLint } from './types';
+import type { FleetHost, HostUnderLint, LintContext, Location, RuleResult, StackUnderLint } from './types';
 
 export type Target =
   | { readonly kind: 'host'; readonly name: string; readonly stack: string | null; readonly constructPath?: string }
@@ -92,7 +92,7 @@ export interface LintInput {
   readonly stacks: readonly StackUnderLint[];
   readonly sources?: readonly { readonly file: string; readonly text: string }[];
   readonly mode: LintContext['mode'];
-  readonly fleetHosts?: readonly HostUnderLint[];
+  readonly fleetHosts?: readonly FleetHost[];
   readonly config?: PolicyConfig;
 }
 

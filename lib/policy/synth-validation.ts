@@ -12,7 +12,7 @@ import { lint, type Finding, type LintReport } from './engine';
 import { LintInputError } from './errors';
 import { artifactStore, createStack } from './stack';
 import type { SuppressionSet } from './suppressions';
-import type { HostUnderLint } from './types';
+import type { FleetHost } from './types';
 
 export interface SynthPolicyInput {
   /** The stack's name (its construct id); artifacts are shown as `stacks/<stack>/<path>`. */
@@ -22,7 +22,7 @@ export interface SynthPolicyInput {
   /** Relative path -> file, as `renderStackArtifacts` returns them. */
   readonly artifacts: ReadonlyMap<string, { readonly content: string }>;
   /** Every host of the app (all stacks), for platform uniformity; default: this stack's. */
-  readonly appHosts?: readonly HostModel[];
+  readonly appHosts?: readonly FleetHost['model'][];
   readonly config?: PolicyConfig;
   readonly suppressions?: SuppressionSet;
   /** YYYY-MM-DD for suppression expiry; default today. */
@@ -57,9 +57,9 @@ export function runSynthPolicy(input: SynthPolicyInput): SynthPolicyResult {
     input.hosts.map((h) => ({ model: h.model, source: { file: `${prefix}hosts/${h.model.fqdn}/host.json`, pointer: '' }, constructPath: h.constructPath })),
   );
   const own = new Set(stack.hosts.map((h) => h.model.fqdn));
-  const others: HostUnderLint[] = (input.appHosts ?? [])
+  const others: FleetHost[] = (input.appHosts ?? [])
     .filter((m) => !own.has(m.fqdn))
-    .map((model) => ({ model, stack: null, source: { file: `host ${model.fqdn}`, pointer: '' } }));
+    .map((model) => ({ model, source: { file: `host ${model.fqdn}`, pointer: '' } }));
   let report: LintReport;
   try {
     report = lint(
@@ -101,11 +101,24 @@ export interface ValidationLike {
 }
 
 /**
+ * What a validation returns for a stack's result: its errors, each with the
+ * host's construct path unless it is about the stack, so cdktf prints
+ * `[<stack path>] [<host path>] [LH001] ...`; every warning goes to `warn`.
+ */
+export function validationMessages(
+  stack: string,
+  result: Pick<SynthPolicyResult, 'errors' | 'warnings'>,
+  warn?: (constructPath: string, message: string) => void,
+): string[] {
+  if (warn) for (const w of result.warnings) warn(w.constructPath, w.message);
+  return result.errors.map((e) => (e.constructPath === stack ? e.message : `[${e.constructPath}] ${e.message}`));
+}
+
+/**
  * An IValidation-shaped adapter. `input()` returns undefined until the
  * stack's artifacts are prepared (then nothing is validated: writing fails
  * anyway). `warn(constructPath, message)` receives every warning, e.g.
- * `Annotations.of(node).addWarning(message)`. Errors are returned with the
- * construct path, so cdktf prints `[<stack path>] [<host path>] [LH001] ...`.
+ * an annotation of the host.
  */
 export function policyValidation(input: () => SynthPolicyInput | undefined, warn?: (constructPath: string, message: string) => void): ValidationLike {
   let cached: { for: SynthPolicyInput['artifacts']; result: SynthPolicyResult } | undefined;
@@ -114,9 +127,7 @@ export function policyValidation(input: () => SynthPolicyInput | undefined, warn
       const current = input();
       if (!current) return [];
       if (cached?.for !== current.artifacts) cached = { for: current.artifacts, result: runSynthPolicy(current) };
-      const result = cached.result;
-      if (warn) for (const w of result.warnings) warn(w.constructPath, w.message);
-      return result.errors.map((e) => (e.constructPath === current.stack ? e.message : `[${e.constructPath}] ${e.message}`));
+      return validationMessages(current.stack, cached.result, warn);
     },
   };
 }

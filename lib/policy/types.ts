@@ -89,13 +89,23 @@ export interface HostUnderLint {
   readonly constructPath?: string;
 }
 
+/**
+ * A host platform uniformity compares with: what it runs and where its model
+ * was read. Every HostUnderLint is one; at synth, the other stacks' hosts
+ * come as no more than this (so the policy thread gets a small copy).
+ */
+export interface FleetHost {
+  readonly model: Pick<HostModel, 'fqdn' | 'platform'>;
+  readonly source: HostUnderLint['source'];
+}
+
 /** Everything a rule may look at. */
 export interface LintContext {
   /** Every host of the app (all stacks, or every host of the spec file). */
   readonly hosts: readonly HostUnderLint[];
   readonly stacks: readonly StackUnderLint[];
   /** The hosts platform uniformity compares with (the whole app); defaults to `hosts`. */
-  readonly fleetHosts: readonly HostUnderLint[];
+  readonly fleetHosts: readonly FleetHost[];
   /** Files read that belong to no stack (a host spec file, manifest.json), scanned for secrets. */
   readonly sources: readonly { readonly file: string; readonly text: string }[];
   readonly config: PolicyConfig;
@@ -111,7 +121,7 @@ export interface RuleImplementation {
 }
 
 /** A location inside a host's model (host.json, or the host's part of a spec file). */
-export function modelLocation(host: HostUnderLint, pointer: string): Location {
+export function modelLocation(host: Pick<HostUnderLint, 'source'>, pointer: string): Location {
   return { file: host.source.file, pointer: host.source.pointer + pointer };
 }
 

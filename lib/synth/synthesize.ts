@@ -7,9 +7,10 @@
  * with generation markers (generation.ts): a synth killed at any moment
  * leaves the previous complete output or the new one.
  */
-import type { App } from '../cdktf';
+import { AnnotationMetadataEntryType, type App } from '../cdktf';
 import { ListhostStack } from '../constructs/listhost-stack';
 import { stageOutdir } from './atomic-outdir';
+import { PolicyThread, wantsPolicyThread } from './policy-thread';
 import { writeGenerationMarkers } from './generation';
 
 /**
@@ -33,6 +34,50 @@ function redirectOutput(app: App, directory: string): () => void {
   };
 }
 
+/** The policy thread for a large enough app (policy-thread.ts), attached to its stacks. */
+function startPolicyThread(stacks: readonly ListhostStack[]): PolicyThread | undefined {
+  const hosts = stacks.flatMap((stack) => stack.hosts);
+  if (!wantsPolicyThread(hosts.length)) return undefined;
+  const thread = new PolicyThread(hosts.map(({ fqdn, platform }) => ({ fqdn, platform })));
+  for (const stack of stacks) stack.policyThread = thread;
+  return thread;
+}
+
+/** cdktf's own failure for a stack's validation errors (errors.js stackValidationFailure), word for word. */
+function stackValidationFailure(stack: ListhostStack, errors: readonly string[]): Error {
+  const list = errors.map((error) => `[${stack.node.path}] ${error}`).join('\n  ');
+  return new Error(`Validation failed with the following errors:\n  ${list}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.\n`);
+}
+
+const ANNOTATION_LEVELS: readonly string[] = [AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR];
+
+/**
+ * The policy thread's answers, reported as the stacks' validations would
+ * have been (in the same order): the first stack with errors fails the
+ * synth; the warnings become annotations, and manifest.json, which
+ * `app.synth()` wrote with each stack's annotations, is written again with
+ * them, the way cdktf collects them.
+ */
+function completePolicy(app: App, stacks: readonly ListhostStack[], thread: PolicyThread): void {
+  const answers = thread.answers();
+  for (const stack of stacks) {
+    // A stack not sent is one whose validation did not run (`skipValidation`).
+    if (!answers.has(stack.node.path)) continue;
+    const errors = stack.completePolicy(answers.get(stack.node.path));
+    if (errors.length > 0) throw stackValidationFailure(stack, errors);
+  }
+  const manifest = (app as unknown as { manifest: { forStack(stack: ListhostStack): { annotations: unknown }; writeToFile(): void } }).manifest;
+  for (const stack of stacks) {
+    if (!answers.has(stack.node.path)) continue;
+    manifest.forStack(stack).annotations = stack.node.findAll().flatMap((node) =>
+      node.node.metadata
+        .filter((entry) => ANNOTATION_LEVELS.includes(entry.type))
+        .map((entry) => ({ constructPath: node.node.path, level: entry.type, message: entry.data, stacktrace: entry.trace })),
+    );
+  }
+  manifest.writeToFile();
+}
+
 export async function synthesize(app: App): Promise<void> {
   const stacks = app.node.findAll().filter((node): node is ListhostStack => node instanceof ListhostStack);
   // All stacks at once: each renders what it can while the jsonnet evaluations
@@ -44,14 +89,19 @@ export async function synthesize(app: App): Promise<void> {
 
   const staged = stageOutdir((app as unknown as { outdir: string }).outdir);
   const restore = redirectOutput(app, staged.tree);
+  let thread: PolicyThread | undefined;
   try {
+    thread = startPolicyThread(stacks);
     app.synth();
+    if (thread) completePolicy(app, stacks, thread);
     writeGenerationMarkers(staged.tree, new Map(stacks.map((stack) => [stack.node.id, stack.writtenDigest ?? '-'])));
   } catch (error) {
     staged.abandon();
     throw error;
   } finally {
     restore();
+    thread?.close();
+    for (const stack of stacks) stack.policyThread = undefined;
   }
   try {
     staged.commit();

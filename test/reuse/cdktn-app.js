@@ -68,7 +68,8 @@ synthesize(app).then(
         facade.App === cdktf.App &&
         facade.TerraformStack === cdktf.TerraformStack &&
         facade.TerraformVariable === cdktf.TerraformVariable &&
-        facade.Annotations === cdktf.Annotations,
+        cdktf.AnnotationMetadataEntryType !== undefined &&
+        facade.AnnotationMetadataEntryType === cdktf.AnnotationMetadataEntryType,
       addCustomSynthesisIsTheProjects: facade.addCustomSynthesis === require('cdktf/lib/synthesize/synthesizer').addCustomSynthesis,
       stackIsATerraformStack: cdktf.TerraformStack.isStack(stack) && stack instanceof cdktf.TerraformStack,
       nullResources: resources.length,

@@ -6,14 +6,13 @@
  */
 import type { FleetConfig } from '../config';
 import { globMatches } from '../glob';
-import type { HostModel } from '../../model/types';
-import { modelLocation, type HostUnderLint, type LintContext, type RuleResult } from '../types';
+import { modelLocation, type FleetHost, type HostUnderLint, type LintContext, type RuleResult } from '../types';
 import { violation } from './support';
 
 export interface Fleet {
   readonly name: string;
   readonly config: FleetConfig | undefined;
-  readonly hosts: readonly HostUnderLint[];
+  readonly hosts: readonly FleetHost[];
 }
 
 const cache = new WeakMap<LintContext, { byHost: Map<string, Fleet> }>();
@@ -21,9 +20,9 @@ const cache = new WeakMap<LintContext, { byHost: Map<string, Fleet> }>();
 export function fleetOf(host: HostUnderLint, ctx: LintContext): Fleet {
   let entry = cache.get(ctx);
   if (!entry) {
-    const fleets = new Map<string, HostUnderLint[]>();
+    const fleets = new Map<string, FleetHost[]>();
     const configs = new Map(ctx.config.fleets.map((f) => [f.name, f]));
-    const assign = (h: HostUnderLint) => ctx.config.fleets.find((f) => f.hosts.some((g) => globMatches(g, h.model.fqdn)))?.name ?? 'default';
+    const assign = (h: FleetHost) => ctx.config.fleets.find((f) => f.hosts.some((g) => globMatches(g, h.model.fqdn)))?.name ?? 'default';
     const seen = new Set<string>();
     for (const h of [...ctx.fleetHosts, ...ctx.hosts]) {
       if (seen.has(h.model.fqdn)) continue;
@@ -55,7 +54,7 @@ export function majority(values: readonly string[]): string {
 
 interface Aspect {
   readonly what: string;
-  readonly parts: (m: HostModel) => readonly [string, string];
+  readonly parts: (m: FleetHost['model']) => readonly [string, string];
   readonly pinned: (f: FleetConfig) => readonly [string | undefined, string | undefined];
   readonly pointer: string;
 }
@@ -81,7 +80,7 @@ export function checkUniform(host: HostUnderLint, ctx: LintContext, aspects: rea
     const pinned = fleet.config ? aspect.pinned(fleet.config) : [undefined, undefined];
     const want = [pinned[0] ?? most[0], pinned[1] ?? most[1]].join(' ');
     const isPinned = pinned[0] !== undefined || pinned[1] !== undefined;
-    const show = (m: HostModel) => aspect.parts(m).join(' ');
+    const show = (m: FleetHost['model']) => aspect.parts(m).join(' ');
     const got = show(host.model);
     if (got === want) continue;
     const matching = fleet.hosts.filter((h) => show(h.model) === want);
