@@ -56,6 +56,23 @@ describe('findSecrets', () => {
   for (const [what, text] of CLEAN_LINES) {
     it(`ignores ${what}`, () => assert.deepEqual(findSecrets(`${text}\n`), []));
   }
+
+  it('gives each hit its own line, once per line, on the first and the last line and among lines that only look like secrets', () => {
+    const lines = [
+      'password: hunter2hunter2', // 1: a hit on the first line
+      'password_file: /etc/listhost/pass', // 2: looks like one, is a reference
+      '',
+      'api_key = "abcdefghijkl" # and a token: x', // 4: two candidates, one hit
+      'nothing here',
+      'an escaped \\n is not a line end',
+      'secret = "s3cr3ts3cr3t"', // 7: the last line, no newline after it
+    ];
+    assert.deepEqual(
+      findSecrets(lines.join('\n')).map((hit) => hit.line),
+      [1, 4, 7],
+    );
+    assert.deepEqual(findSecrets(`${lines.join('\r\n')}\r\n`).map((hit) => hit.line), [1, 4, 7], 'CRLF line ends');
+  });
 });
 
 describe('LH015 NoPlaintextSecrets', () => {

@@ -81,7 +81,8 @@ function scanLine(line: string): string | undefined {
 export function findSecrets(text: string): SecretHit[] {
   if (!PREFILTER.test(text)) return [];
   const hits: SecretHit[] = [];
-  const lines = text.split('\n');
+  // A CRLF line end is a line end: the patterns' `.*$` would stop at the \r.
+  const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (!PREFILTER.test(line)) continue;
