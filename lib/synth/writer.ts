@@ -7,9 +7,25 @@
  * monitoring/ replaced in place, without that guarantee.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { releaseStackArtifacts, type StackArtifacts } from './stack-artifacts';
+
+/**
+ * The permission bits the process's umask takes from a new file in
+ * `directory`, found with a probe file (`process.umask()` without an
+ * argument is deprecated): a file created with its mode needs no chmod
+ * unless the umask would take some of its bits.
+ */
+function umaskBits(directory: string): number {
+  const probe = join(directory, `.listhost-umask-${process.pid}`);
+  writeFileSync(probe, '', { mode: 0o777 });
+  try {
+    return 0o777 & ~statSync(probe).mode;
+  } finally {
+    unlinkSync(probe);
+  }
+}
 
 export function writeStackArtifacts(stackDirectory: string, artifacts: StackArtifacts): string {
   const digest = createHash('sha256');
@@ -17,6 +33,7 @@ export function writeStackArtifacts(stackDirectory: string, artifacts: StackArti
   // One mkdir per directory, parents first, not a recursive mkdir (and its EEXIST) per file.
   mkdirSync(stackDirectory, { recursive: true });
   const made = new Set<string>([stackDirectory]);
+  const umask = umaskBits(stackDirectory);
   const makeDirectory = (directory: string): void => {
     if (made.has(directory)) return;
     makeDirectory(dirname(directory));
@@ -26,8 +43,9 @@ export function writeStackArtifacts(stackDirectory: string, artifacts: StackArti
   for (const [path, file] of artifacts) {
     const target = join(stackDirectory, path);
     makeDirectory(dirname(target));
-    writeFileSync(target, file.content);
-    chmodSync(target, file.mode);
+    // Every file is new here (hosts/ and monitoring/ were just removed), so the mode applies.
+    writeFileSync(target, file.content, { mode: file.mode });
+    if ((file.mode & umask) !== 0) chmodSync(target, file.mode);
     digest.update(`${JSON.stringify(path)} ${file.mode.toString(8)} ${Buffer.byteLength(file.content)}\n`).update(file.content);
   }
   // Written: the next stack's files need the memory (they are rendered again if read again).
