@@ -111,8 +111,9 @@ export class PolicyThread {
     return this.closed || Atomics.load(this.state, FAILED) !== 0;
   }
 
-  /** Sends a stack to be checked, first waiting while `maxPending` stacks are unanswered. */
+  /** Sends a stack to be checked, first waiting while `maxPending` stacks are unanswered; a stack sent before is not sent again. */
   check(job: PolicyJob): void {
+    if (this.sent.includes(job.key)) return;
     this.sent.push(job.key);
     if (this.failed) return;
     this.waitUntil(() => this.sent.length - 1 - this.received.size < this.maxPending);
