@@ -91,9 +91,9 @@ export class ListhostStack extends TerraformStack {
     this.policyHere = policyValidation(() => this.policyInput(), (constructPath, message) => this.warn(constructPath, message));
     this.node.addValidation({
       validate: () => {
-        const input = this.policyThread && this.policyInput();
-        if (!input) return this.policyHere.validate();
-        this.policyThread!.check(policyJob(this.node.path, input));
+        const input = this.policyInput();
+        if (!this.policyThread || !input) return this.policyHere.validate();
+        this.policyThread.check(policyJob(this.node.path, input));
         return [];
       },
     });

@@ -4,8 +4,12 @@ import type { HostModel } from '../model/types';
 import type { SynthMessage } from '../policy/synth-validation';
 import type { FleetHost } from '../policy/types';
 
-/** Int32 slots of the shared state: answers posted so far, and whether the thread has failed. */
-export const ANSWERS = 0;
+/**
+ * Int32 slots of the shared state: a wake-up counter the worker bumps after
+ * each answer it posts (and when it fails or exits), and whether it has
+ * failed (no more answers will come).
+ */
+export const WAKEUPS = 0;
 export const FAILED = 1;
 export const STATE_SLOTS = 2;
 

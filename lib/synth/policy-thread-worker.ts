@@ -6,20 +6,25 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runSynthPolicy } from '../policy/synth-validation';
-import { ANSWERS, FAILED, type PolicyAnswer, type PolicyJob, type PolicyThreadData } from './policy-thread-protocol';
+import { WAKEUPS, FAILED, type PolicyAnswer, type PolicyJob, type PolicyThreadData } from './policy-thread-protocol';
 
 const { state: buffer, answers, fleet } = workerData as PolicyThreadData;
 const state = new Int32Array(buffer);
 
 function notify(): void {
-  Atomics.add(state, ANSWERS, 1);
-  Atomics.notify(state, ANSWERS);
+  Atomics.add(state, WAKEUPS, 1);
+  Atomics.notify(state, WAKEUPS);
 }
 
-process.on('uncaughtException', () => {
+function fail(): void {
   Atomics.store(state, FAILED, 1);
   notify();
-});
+}
+
+// A main thread waiting in Atomics.wait cannot see the worker's 'error' or
+// 'exit' events: say it here, so it stops waiting at once.
+process.on('uncaughtException', fail);
+process.on('exit', fail);
 
 parentPort!.on('message', (job: PolicyJob) => {
   let answer: PolicyAnswer;

@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { FleetHost } from '../policy/types';
-import { ANSWERS, FAILED, STATE_SLOTS, type PolicyAnswer, type PolicyJob, type PolicyThreadData, type PolicyVerdict } from './policy-thread-protocol';
+import { WAKEUPS, FAILED, STATE_SLOTS, type PolicyAnswer, type PolicyJob, type PolicyThreadData, type PolicyVerdict } from './policy-thread-protocol';
 
 export interface PolicyThreadOptions {
   /**
@@ -68,7 +68,7 @@ function bootstrap(entry: string): string {
   return [
     "const { workerData } = require('node:worker_threads');",
     `try { ${register} require(${JSON.stringify(entry)}); }`,
-    `catch (error) { const s = new Int32Array(workerData.state); Atomics.store(s, ${FAILED}, 1); Atomics.add(s, ${ANSWERS}, 1); Atomics.notify(s, ${ANSWERS}); }`,
+    `catch (error) { const s = new Int32Array(workerData.state); Atomics.store(s, ${FAILED}, 1); Atomics.add(s, ${WAKEUPS}, 1); Atomics.notify(s, ${WAKEUPS}); }`,
   ].join('\n');
 }
 
@@ -84,11 +84,13 @@ export class PolicyThread {
   private readonly state = new Int32Array(new SharedArrayBuffer(STATE_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private readonly worker: Worker | undefined;
   private readonly port: MessagePort | undefined;
-  private readonly sent: string[] = [];
+  /** Stacks sent, in order (a Set keeps insertion order). */
+  private readonly sent = new Set<string>();
   private readonly received = new Map<string, PolicyAnswer>();
   private readonly maxPending: number;
   private readonly watchdogMs: number;
   private closed = false;
+  private timedOut = false;
 
   /** @param fleet every host of the app, for platform uniformity */
   constructor(fleet: readonly FleetHost['model'][], options: PolicyThreadOptions = {}) {
@@ -106,18 +108,32 @@ export class PolicyThread {
     this.port = port1;
   }
 
-  /** Whether the thread gives no more answers: it failed to start, threw outside a job, passed the watchdog, or was closed. */
+  /**
+   * `running`; `failed`: the worker failed to load, threw outside a job or
+   * exited; `timed out`: no answer within the watchdog; `closed`.
+   */
+  get status(): 'running' | 'failed' | 'timed out' | 'closed' {
+    if (Atomics.load(this.state, FAILED) !== 0) return 'failed';
+    if (this.timedOut) return 'timed out';
+    return this.closed ? 'closed' : 'running';
+  }
+
+  /** Whether the thread gives no more answers. */
   get failed(): boolean {
-    return this.closed || Atomics.load(this.state, FAILED) !== 0;
+    return this.status !== 'running';
   }
 
   /** Sends a stack to be checked, first waiting while `maxPending` stacks are unanswered; a stack sent before is not sent again. */
   check(job: PolicyJob): void {
-    if (this.sent.includes(job.key)) return;
-    this.sent.push(job.key);
-    if (this.failed) return;
-    this.waitUntil(() => this.sent.length - 1 - this.received.size < this.maxPending);
+    if (this.sent.has(job.key)) return;
+    this.waitUntil(() => this.pending() < this.maxPending);
+    this.sent.add(job.key);
     if (!this.failed) this.worker!.postMessage(job);
+  }
+
+  /** Stacks sent and not answered yet. */
+  private pending(): number {
+    return this.sent.size - this.received.size;
   }
 
   /**
@@ -125,7 +141,7 @@ export class PolicyThread {
    * still out; undefined for a stack the caller must check itself.
    */
   answers(): Map<string, PolicyVerdict | undefined> {
-    this.waitUntil(() => this.received.size === this.sent.length);
+    this.waitUntil(() => this.pending() === 0);
     const out = new Map<string, PolicyVerdict | undefined>();
     for (const key of this.sent) {
       const answer = this.received.get(key);
@@ -142,7 +158,10 @@ export class PolicyThread {
   }
 
   private drain(): void {
-    for (let message = this.port && receiveMessageOnPort(this.port); message; message = receiveMessageOnPort(this.port!)) {
+    if (!this.port) return;
+    for (;;) {
+      const message = receiveMessageOnPort(this.port);
+      if (message === undefined) return;
       const answer = message.message as PolicyAnswer;
       this.received.set(answer.key, answer);
     }
@@ -152,15 +171,16 @@ export class PolicyThread {
   private waitUntil(done: () => boolean): void {
     const deadline = Date.now() + this.watchdogMs;
     for (;;) {
-      const seen = Atomics.load(this.state, ANSWERS);
+      const seen = Atomics.load(this.state, WAKEUPS);
       this.drain();
       if (done() || this.failed) return;
       const left = deadline - Date.now();
       if (left <= 0) {
+        this.timedOut = true;
         this.close();
         return;
       }
-      Atomics.wait(this.state, ANSWERS, seen, Math.min(left, 1000));
+      Atomics.wait(this.state, WAKEUPS, seen, Math.min(left, 1000));
     }
   }
 }

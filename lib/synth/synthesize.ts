@@ -7,10 +7,11 @@
  * with generation markers (generation.ts): a synth killed at any moment
  * leaves the previous complete output or the new one.
  */
-import { AnnotationMetadataEntryType, type App } from '../cdktf';
+import { AnnotationMetadataEntryType, TerraformStack, type App } from '../cdktf';
 import { ListhostStack } from '../constructs/listhost-stack';
 import { stageOutdir } from './atomic-outdir';
 import { PolicyThread, wantsPolicyThread } from './policy-thread';
+import type { PolicyVerdict } from './policy-thread-protocol';
 import { writeGenerationMarkers } from './generation';
 
 /**
@@ -34,10 +35,16 @@ function redirectOutput(app: App, directory: string): () => void {
   };
 }
 
-/** The policy thread for a large enough app (policy-thread.ts), attached to its stacks. */
-function startPolicyThread(stacks: readonly ListhostStack[]): PolicyThread | undefined {
+/**
+ * The policy thread for a large enough app (policy-thread.ts), attached to
+ * its stacks. Not when cdktf skips validations, and not when a ListhostStack
+ * is nested in another stack: cdktf then validates it with the outer stack
+ * too, and only the policy on the main thread reports that the same way.
+ */
+function startPolicyThread(app: App, stacks: readonly ListhostStack[]): PolicyThread | undefined {
   const hosts = stacks.flatMap((stack) => stack.hosts);
-  if (!wantsPolicyThread(hosts.length)) return undefined;
+  if (!wantsPolicyThread(hosts.length) || app.skipValidation) return undefined;
+  if (stacks.some((stack) => stack.node.scopes.some((scope) => scope !== stack && TerraformStack.isStack(scope)))) return undefined;
   const thread = new PolicyThread(hosts.map(({ fqdn, platform }) => ({ fqdn, platform })));
   for (const stack of stacks) stack.policyThread = thread;
   return thread;
@@ -52,20 +59,31 @@ function stackValidationFailure(stack: ListhostStack, errors: readonly string[])
 const ANNOTATION_LEVELS: readonly string[] = [AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR];
 
 /**
+ * The first stack, in the order cdktf validated them, that the policy fails,
+ * as cdktf's own validation failure. Adds the warnings of the stacks before
+ * it (of all, when none fails) as annotations, as the validations would have.
+ */
+function policyFailure(stacks: readonly ListhostStack[], answers: ReadonlyMap<string, PolicyVerdict | undefined>): Error | undefined {
+  for (const stack of stacks) {
+    // A stack not sent was not validated: app.synth() stopped before it.
+    if (!answers.has(stack.node.path)) continue;
+    const errors = stack.completePolicy(answers.get(stack.node.path));
+    if (errors.length > 0) return stackValidationFailure(stack, errors);
+  }
+  return undefined;
+}
+
+/**
  * The policy thread's answers, reported as the stacks' validations would
- * have been (in the same order): the first stack with errors fails the
- * synth; the warnings become annotations, and manifest.json, which
- * `app.synth()` wrote with each stack's annotations, is written again with
- * them, the way cdktf collects them.
+ * have been: the first stack with errors fails the synth; the warnings
+ * become annotations, and manifest.json, which `app.synth()` wrote with each
+ * stack's annotations, is written again with them, the way cdktf collects
+ * them.
  */
 function completePolicy(app: App, stacks: readonly ListhostStack[], thread: PolicyThread): void {
   const answers = thread.answers();
-  for (const stack of stacks) {
-    // A stack not sent is one whose validation did not run (`skipValidation`).
-    if (!answers.has(stack.node.path)) continue;
-    const errors = stack.completePolicy(answers.get(stack.node.path));
-    if (errors.length > 0) throw stackValidationFailure(stack, errors);
-  }
+  const failure = policyFailure(stacks, answers);
+  if (failure) throw failure;
   const manifest = (app as unknown as { manifest: { forStack(stack: ListhostStack): { annotations: unknown }; writeToFile(): void } }).manifest;
   for (const stack of stacks) {
     if (!answers.has(stack.node.path)) continue;
@@ -91,8 +109,14 @@ export async function synthesize(app: App): Promise<void> {
   const restore = redirectOutput(app, staged.tree);
   let thread: PolicyThread | undefined;
   try {
-    thread = startPolicyThread(stacks);
-    app.synth();
+    thread = startPolicyThread(app, stacks);
+    try {
+      app.synth();
+    } catch (error) {
+      // Without the thread, a stack the policy fails stops app.synth() before
+      // any later stack's error: report it first here too.
+      throw (thread && policyFailure(stacks, thread.answers())) || error;
+    }
     if (thread) completePolicy(app, stacks, thread);
     writeGenerationMarkers(staged.tree, new Map(stacks.map((stack) => [stack.node.id, stack.writtenDigest ?? '-'])));
   } catch (error) {

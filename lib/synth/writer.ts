@@ -6,7 +6,7 @@
  * writes; an app that calls `app.synth()` itself (tests) gets hosts/ and
  * monitoring/ replaced in place, without that guarantee.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { releaseStackArtifacts, type StackArtifacts } from './stack-artifacts';
@@ -18,8 +18,9 @@ import { releaseStackArtifacts, type StackArtifacts } from './stack-artifacts';
  * unless the umask would take some of its bits.
  */
 function umaskBits(directory: string): number {
-  const probe = join(directory, `.listhost-umask-${process.pid}`);
-  writeFileSync(probe, '', { mode: 0o777 });
+  // Created here ('wx'), never an old file whose mode open(2) would keep.
+  const probe = join(directory, `.listhost-umask-${randomBytes(6).toString('hex')}`);
+  writeFileSync(probe, '', { mode: 0o777, flag: 'wx' });
   try {
     return 0o777 & ~statSync(probe).mode;
   } finally {

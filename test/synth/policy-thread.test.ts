@@ -9,11 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { ListhostStack, MailingListHost, synthesize } from '../../lib';
 import { runSynthPolicy } from '../../lib/policy/synth-validation';
 import { PolicyThread, wantsPolicyThread } from '../../lib/synth/policy-thread';
-import type { PolicyJob } from '../../lib/synth/policy-thread-protocol';
+import type { PolicyJob, PolicyVerdict } from '../../lib/synth/policy-thread-protocol';
 import { hostProps, STACK_PROPS } from '../helpers/example-props';
 import { treeDigests } from '../helpers/tree';
 
@@ -40,16 +40,28 @@ function fleetApp(outdir: string, faulty: boolean): { app: App; stacks: Listhost
   return { app, stacks };
 }
 
-async function synthWith(setting: 'on' | 'off', faulty: boolean): Promise<{ outdir: string; error?: Error }> {
-  const outdir = mkdtempSync(join(scratch, `${setting}-`));
+/**
+ * Synthesizes the app with LISTHOST_POLICY_THREAD set, recording what the
+ * thread answered (so a test knows the worker did the checking, not the
+ * main thread's fallback).
+ */
+async function synthWith(setting: 'on' | 'off', app: App): Promise<{ error?: Error; answered: (PolicyVerdict | undefined)[] }> {
   const before = process.env.LISTHOST_POLICY_THREAD;
+  const answers = PolicyThread.prototype.answers;
+  const answered: (PolicyVerdict | undefined)[] = [];
   process.env.LISTHOST_POLICY_THREAD = setting;
+  PolicyThread.prototype.answers = function (this: PolicyThread) {
+    const result = answers.call(this);
+    answered.push(...result.values());
+    return result;
+  };
   try {
-    await synthesize(fleetApp(outdir, faulty).app);
-    return { outdir };
+    await synthesize(app);
+    return { answered };
   } catch (error) {
-    return { outdir, error: error as Error };
+    return { error: error as Error, answered };
   } finally {
+    PolicyThread.prototype.answers = answers;
     if (before === undefined) delete process.env.LISTHOST_POLICY_THREAD;
     else process.env.LISTHOST_POLICY_THREAD = before;
   }
@@ -87,11 +99,11 @@ describe('PolicyThread', () => {
         warnings += verdict.warnings.length;
       }
       assert.deepEqual([errors, warnings], [1, 1], 'one LH012 error and one LH016 warning, both in lists-b');
-      assert.equal(thread.failed, false);
+      assert.equal(thread.status, 'running');
     } finally {
       thread.close();
     }
-    assert.equal(thread.failed, true, 'closed');
+    assert.equal(thread.status, 'closed');
   });
 
   it('gives no answer (the caller checks the stack itself) when its worker fails to load or never answers', async () => {
@@ -106,12 +118,30 @@ describe('PolicyThread', () => {
     const failing = new PolicyThread(everyHost, { entry: throwing });
     for (const stack of stacks) failing.check(jobOf(stack, everyHost).job);
     assert.deepEqual([...failing.answers()], stacks.map((stack) => [stack.node.path, undefined]));
-    assert.equal(failing.failed, true);
+    assert.equal(failing.status, 'failed');
 
     const hanging = new PolicyThread(everyHost, { entry: silent, watchdogMs: 300, maxPending: 5 });
     for (const stack of stacks) hanging.check(jobOf(stack, everyHost).job);
     assert.deepEqual([...hanging.answers()], stacks.map((stack) => [stack.node.path, undefined]));
-    assert.equal(hanging.failed, true, 'past the watchdog the thread is closed');
+    assert.equal(hanging.status, 'timed out', 'past the watchdog the thread is closed');
+  });
+
+  it('stops waiting when its worker exits without answering', async () => {
+    const { stacks } = fleetApp(join(scratch, 'unused'), false);
+    for (const stack of stacks) await stack.prepare();
+    const everyHost = stacks.flatMap((stack) => stack.hosts);
+    // The real worker module, behind a listener that ends the thread on the first job.
+    const dying = join(scratch, 'dying-worker.ts');
+    writeFileSync(
+      dying,
+      `require('node:worker_threads').parentPort.on('message', () => process.exit(3));\nrequire(${JSON.stringify(require.resolve('../../lib/synth/policy-thread-worker'))});\n`,
+    );
+    // Without the worker's own report of its exit, only the watchdog would end the wait.
+    const thread = new PolicyThread(everyHost, { entry: dying, watchdogMs: 5_000 });
+    for (const stack of stacks) thread.check(jobOf(stack, everyHost).job);
+    assert.deepEqual([...thread.answers()], stacks.map((stack) => [stack.node.path, undefined]));
+    assert.equal(thread.status, 'failed', 'the worker said it exited; the watchdog did not fire');
+    thread.close();
   });
 
   it('is used from 500 hosts on 2 or more CPUs unless LISTHOST_POLICY_THREAD says otherwise', () => {
@@ -123,47 +153,75 @@ describe('PolicyThread', () => {
 });
 
 describe('synthesize(app) with and without the policy thread', () => {
+  /** Runs `build` under both settings from one call site (a manifest may record the caller's stack). */
+  async function bothWays(build: (outdir: string) => App): Promise<{ outdir: string; error?: Error; answered: (PolicyVerdict | undefined)[] }[]> {
+    const results = [];
+    for (const setting of ['on', 'off'] as const) {
+      const outdir = mkdtempSync(join(scratch, `${setting}-`));
+      results.push({ outdir, ...(await synthWith(setting, build(outdir))) });
+    }
+    return results;
+  }
+
   it('writes byte-identical output, warnings (manifest annotations) included', async () => {
-    const warningOnly = async (setting: 'on' | 'off') => {
-      const outdir = mkdtempSync(join(scratch, `warn-${setting}-`));
+    const [on, off] = await bothWays((outdir) => {
       const { app, stacks } = fleetApp(outdir, false);
       // A host without contacts: a warning, not an error, so the synth completes.
       const props = hostProps('lists9001.example.org', 'dc1', 'A');
       new MailingListHost(stacks[1], 'lists9001', { ...props, contacts: [] });
-      const before = process.env.LISTHOST_POLICY_THREAD;
-      process.env.LISTHOST_POLICY_THREAD = setting;
-      try {
-        await synthesize(app);
-      } finally {
-        if (before === undefined) delete process.env.LISTHOST_POLICY_THREAD;
-        else process.env.LISTHOST_POLICY_THREAD = before;
-      }
-      return outdir;
-    };
-    // One call site: the manifest's annotations carry the stack trace of the synth's caller.
-    const outdirs: string[] = [];
-    for (const setting of ['on', 'off'] as const) outdirs.push(await warningOnly(setting));
-    const [on, off] = outdirs.map(treeDigests);
-    assert.deepEqual([...on.keys()], [...off.keys()]);
-    for (const [path, text] of off) assert.equal(on.get(path), text, path);
-    const manifest = JSON.parse(readFileSync(join(outdirs[0], 'manifest.json'), 'utf8'));
-    const annotations = manifest.stacks['lists-b'].annotations as { constructPath: string; level: string; message: string }[];
+      return app;
+    });
+    assert.equal(on.error ?? off.error, undefined);
+    assert.equal(on.answered.length, 3, 'the worker answered every stack');
+    assert.ok(on.answered.every((verdict) => verdict !== undefined), 'none fell back to the main thread');
+    assert.deepEqual(off.answered, [], 'no thread when off');
+    const [onTree, offTree] = [on.outdir, off.outdir].map(treeDigests);
+    assert.deepEqual([...onTree.keys()], [...offTree.keys()]);
+    for (const [path, digest] of offTree) assert.equal(onTree.get(path), digest, path);
+    const manifest = JSON.parse(readFileSync(join(on.outdir, 'manifest.json'), 'utf8'));
+    const annotations = manifest.stacks['lists-b'].annotations as { constructPath: string; level: string; message: string; stacktrace?: unknown }[];
     assert.deepEqual(
-      annotations.map((a) => [a.constructPath, a.level]),
-      [['lists-b/lists9001', '@cdktf/warn']],
+      annotations.map((a) => [a.constructPath, a.level, a.stacktrace]),
+      [['lists-b/lists9001', '@cdktf/warn', undefined]],
     );
     assert.match(annotations[0].message, /^\[LH016\] lists9001\.example\.org has no contacts/);
   });
 
   it('fails with the same message, naming the stack, the host and the rule, and writes nothing', async () => {
-    const on = await synthWith('on', true);
-    const off = await synthWith('off', true);
+    const [on, off] = await bothWays((outdir) => fleetApp(outdir, true).app);
     assert.ok(on.error && off.error);
     assert.equal(on.error.message, off.error.message);
     assert.match(on.error.message, /\[lists-b\] \[lists-b\/lists2001\] \[LH012\] lists2001\.example\.org runs config-management agent puppet 2\.7/);
+    assert.ok(on.answered.length > 0 && on.answered.every((verdict) => verdict !== undefined), 'the worker answered');
     for (const { outdir } of [on, off]) {
       assert.deepEqual(readdirSync(outdir).filter((name) => name !== 'stacks'), [], 'no manifest, no stack');
       assert.deepEqual(readdirSync(join(outdir, 'stacks')), []);
     }
+  });
+
+  it('reports the policy failure of a stack before another error of a later stack, as cdktf would', async () => {
+    const [on, off] = await bothWays((outdir) => {
+      const { app, stacks } = fleetApp(outdir, true);
+      stacks[2].node.addValidation({ validate: () => ['lists-c is broken'] });
+      return app;
+    });
+    assert.ok(on.error && off.error);
+    assert.match(off.error.message, /\[LH012\]/);
+    assert.equal(on.error.message, off.error.message);
+  });
+
+  it('leaves the policy to the main thread for a ListhostStack nested in another stack', async () => {
+    const [on, off] = await bothWays((outdir) => {
+      const app = new App({ outdir });
+      const outer = new TerraformStack(app, 'outer');
+      const stack = new ListhostStack(outer, 'lists-inner', STACK_PROPS);
+      const props = hostProps('lists1001.example.org', 'dc1', 'A');
+      new MailingListHost(stack, 'lists1001', { ...props, contacts: [] });
+      return app;
+    });
+    assert.equal(on.error ?? off.error, undefined);
+    assert.deepEqual(on.answered, [], 'no thread');
+    const [onTree, offTree] = [on.outdir, off.outdir].map(treeDigests);
+    assert.deepEqual([...onTree], [...offTree]);
   });
 });
