@@ -49,6 +49,17 @@ for (const host of hosts) {
   });
 }
 
+// The test runs this with LISTHOST_POLICY_THREAD=on: record whether the
+// compiled worker (dist/, no tsx) answered each stack.
+const { PolicyThread } = require('cdktf-listhost/dist/lib/synth/policy-thread.js');
+const policyThreadAnswers = [];
+const answers = PolicyThread.prototype.answers;
+PolicyThread.prototype.answers = function () {
+  const result = answers.call(this);
+  for (const verdict of result.values()) policyThreadAnswers.push(verdict !== undefined);
+  return result;
+};
+
 synthesize(app).then(
   () => {
     // The library's one cdktf module (lib/cdktf.ts), as installed from the tarball.
@@ -73,6 +84,7 @@ synthesize(app).then(
       addCustomSynthesisIsTheProjects: facade.addCustomSynthesis === require('cdktf/lib/synthesize/synthesizer').addCustomSynthesis,
       stackIsATerraformStack: cdktf.TerraformStack.isStack(stack) && stack instanceof cdktf.TerraformStack,
       nullResources: resources.length,
+      policyThreadAnswers,
       nullResourcesAreTerraformResources: resources.length > 0 && resources.every((r) => r instanceof cdktf.TerraformResource),
       // every module file of a cdktf (or cdktn) package that got loaded, wherever it lies
       loadedCdktfModulesOutsideTheAlias: Object.keys(require.cache).filter(

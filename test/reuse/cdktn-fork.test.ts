@@ -35,6 +35,7 @@ interface AppReport {
   addCustomSynthesisIsTheProjects: boolean;
   stackIsATerraformStack: boolean;
   nullResources: number;
+  policyThreadAnswers: boolean[];
   nullResourcesAreTerraformResources: boolean;
   loadedCdktfModulesOutsideTheAlias: string[];
 }
@@ -109,7 +110,7 @@ describe(`the packed library, with cdktf aliased to ${CDKTN}`, () => {
     assert.equal(install.status, 0, `npm install:\n${show(install)}`);
 
     cpSync(join(REPO, 'test/reuse/cdktn-app.js'), join(project, 'main.js'));
-    app = run(process.execPath, ['main.js', out], { cwd: project, env: cleanEnv() });
+    app = run(process.execPath, ['main.js', out], { cwd: project, env: { ...cleanEnv(), LISTHOST_POLICY_THREAD: 'on' } });
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -143,6 +144,7 @@ describe(`the packed library, with cdktf aliased to ${CDKTN}`, () => {
     assert.ok(report.addCustomSynthesisIsTheProjects, 'addCustomSynthesis is not the alias');
     assert.ok(report.stackIsATerraformStack, 'a ListhostStack is not a TerraformStack of the alias');
     assert.equal(report.nullResources, HOSTS.length);
+    assert.deepEqual(report.policyThreadAnswers, [true], "the installed library's compiled policy worker answered the stack");
     assert.ok(report.nullResourcesAreTerraformResources, 'null_resource constructs are not TerraformResources of the alias');
     assert.deepEqual(report.loadedCdktfModulesOutsideTheAlias, []);
   });
