@@ -179,9 +179,7 @@ export class ListhostStack extends TerraformStack {
   }
 }
 
-/** A stack's policy input as the thread takes it: the files' texts, rendered once for the thread and the writer. */
+/** A stack's policy input as the thread takes it: its files copied into a plain Map (rendered once for the thread and the writer). */
 function policyJob(key: string, input: SynthPolicyInput): PolicyJob {
-  const files = new Map<string, string>();
-  for (const [path, file] of input.artifacts) files.set(path, file.content);
-  return { key, stack: input.stack, hosts: input.hosts, files };
+  return { key, stack: input.stack, hosts: input.hosts, artifacts: new Map(input.artifacts) };
 }

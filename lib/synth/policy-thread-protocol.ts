@@ -21,14 +21,14 @@ export interface PolicyThreadData {
   readonly answers: MessagePort;
 }
 
-/** One stack as its validation sees it: hosts with construct paths, and its files (relative path -> text). */
+/** One stack as its validation sees it: hosts with construct paths, and its files (relative path -> file). */
 export interface PolicyJob {
   /** The stack's construct path: what the answer is matched by. */
   readonly key: string;
   /** The stack's name (its construct id), as findings show it. */
   readonly stack: string;
   readonly hosts: readonly { readonly model: HostModel; readonly constructPath: string }[];
-  readonly files: ReadonlyMap<string, string>;
+  readonly artifacts: ReadonlyMap<string, { readonly content: string }>;
 }
 
 export interface PolicyVerdict {

@@ -29,8 +29,7 @@ process.on('exit', fail);
 parentPort!.on('message', (job: PolicyJob) => {
   let answer: PolicyAnswer;
   try {
-    const artifacts = new Map([...job.files].map(([path, content]) => [path, { content }]));
-    const result = runSynthPolicy({ stack: job.stack, hosts: job.hosts, artifacts, appHosts: fleet });
+    const result = runSynthPolicy({ stack: job.stack, hosts: job.hosts, artifacts: job.artifacts, appHosts: fleet });
     answer = { key: job.key, errors: result.errors, warnings: result.warnings };
   } catch (error) {
     // The main thread checks this stack itself and meets the same error there.

@@ -71,8 +71,7 @@ async function synthWith(setting: 'on' | 'off', app: App): Promise<{ error?: Err
 function jobOf(stack: ListhostStack, everyHost: readonly { fqdn: string }[]): { job: PolicyJob; input: Parameters<typeof runSynthPolicy>[0] } {
   const hosts = stack.node.children.filter((c): c is MailingListHost => c instanceof MailingListHost).map((h) => ({ model: h.model, constructPath: h.node.path }));
   const artifacts = (stack as unknown as { artifacts: ReadonlyMap<string, { content: string }> }).artifacts;
-  const files = new Map([...artifacts].map(([path, file]) => [path, file.content]));
-  return { job: { key: stack.node.path, stack: stack.node.id, hosts, files }, input: { stack: stack.node.id, hosts, artifacts, appHosts: everyHost as never } };
+  return { job: { key: stack.node.path, stack: stack.node.id, hosts, artifacts: new Map(artifacts) }, input: { stack: stack.node.id, hosts, artifacts, appHosts: everyHost as never } };
 }
 
 describe('PolicyThread', () => {
