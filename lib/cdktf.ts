@@ -9,4 +9,7 @@ export type { ISynthesisSession } from 'cdktf';
 // cdk.tf.json; it receives the session whose manifest knows each stack's
 // output directory, so `cdktf synth --output DIR` is honoured.
 export { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+// The error a stack's failed validations raise in app.synth(); the policy
+// thread raises the same one after it (lib/synth/policy-thread-report.ts).
+export { stackValidationFailure } from 'cdktf/lib/errors';
 export { provider as nullProvider, resource as nullResource } from '@cdktf/provider-null';

@@ -3,7 +3,7 @@
  * starts it for a large enough app, and reports its answers as the stacks'
  * cdktf validations would have reported them.
  */
-import { AnnotationMetadataEntryType, TerraformStack, type App } from '../cdktf';
+import { AnnotationMetadataEntryType, stackValidationFailure, TerraformStack, type App } from '../cdktf';
 import type { ListhostStack } from '../constructs/listhost-stack';
 import { PolicyThread, wantsPolicyThread } from './policy-thread';
 import type { PolicyVerdict } from './policy-thread-protocol';
@@ -23,10 +23,9 @@ export function startPolicyThread(app: App, stacks: readonly ListhostStack[]): P
   return thread;
 }
 
-/** cdktf's own failure for a stack's validation errors (errors.js stackValidationFailure), word for word. */
-function stackValidationFailure(stack: ListhostStack, errors: readonly string[]): Error {
-  const list = errors.map((error) => `[${stack.node.path}] ${error}`).join('\n  ');
-  return new Error(`Validation failed with the following errors:\n  ${list}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.\n`);
+/** cdktf's own failure for a stack's validation errors, listed as its runAllValidations lists them. */
+function validationFailure(stack: ListhostStack, errors: readonly string[]): Error {
+  return stackValidationFailure(errors.map((error) => `[${stack.node.path}] ${error}`).join('\n  '));
 }
 
 const ANNOTATION_LEVELS: readonly string[] = [AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR];
@@ -41,7 +40,7 @@ export function policyFailure(stacks: readonly ListhostStack[], answers: Readonl
     // A stack not sent was not validated: app.synth() stopped before it.
     if (!answers.has(stack.node.path)) continue;
     const errors = stack.completePolicy(answers.get(stack.node.path));
-    if (errors.length > 0) return stackValidationFailure(stack, errors);
+    if (errors.length > 0) return validationFailure(stack, errors);
   }
   return undefined;
 }
