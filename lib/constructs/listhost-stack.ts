@@ -91,9 +91,10 @@ export class ListhostStack extends TerraformStack {
     this.policyHere = policyValidation(() => this.policyInput(), (constructPath, message) => this.warn(constructPath, message));
     this.node.addValidation({
       validate: () => {
+        if (!this.policyThread) return this.policyHere.validate();
         const input = this.policyInput();
-        if (!this.policyThread || !input) return this.policyHere.validate();
-        this.policyThread.check(policyJob(this.node.path, input));
+        // Not prepared: nothing to check (writing fails anyway), as on the main thread.
+        if (input) this.policyThread.check(policyJob(this.node.path, input));
         return [];
       },
     });
