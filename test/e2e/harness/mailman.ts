@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import {
   ProcRef,
+  ProcStat,
   canConnect,
   cmdlineString,
   descendants,
@@ -125,9 +126,9 @@ export interface MailmanProcess {
   readonly ppid: number;
   /**
    * `master`; the runner name from `--runner=NAME:SLICE:COUNT`; `helper:gatenews`
-   * for the `mailman gatenews` the nntp runner runs as a child when it starts
-   * and every `[nntp] gatenews_every` (5m) after (3.3.8, runners/nntp.py); or
-   * `other:COMM` for anything else.
+   * for any child of the nntp runner, which runs `mailman gatenews` when it
+   * starts and every `[nntp] gatenews_every` (5m) after (3.3.8,
+   * runners/nntp.py); or `other:COMM` for anything else. Zombies are left out.
    */
   readonly role: string;
   /** /proc/PID/cmdline joined by spaces. */
@@ -249,11 +250,6 @@ function runnerNameOf(cmdline: string[]): string | undefined {
   return undefined;
 }
 
-/** `python3 .../bin/mailman -C CFG gatenews`, which the nntp runner runs periodically. */
-function isGatenewsCmdline(cmdline: string[]): boolean {
-  return cmdline.length >= 2 && cmdline[1] === path.join(MAILMAN_BIN_DIR, 'mailman') && cmdline[cmdline.length - 1] === 'gatenews';
-}
-
 function isMasterCmdline(cmdline: string[]): boolean {
   return cmdline.length >= 2 && cmdline[1] === path.join(MAILMAN_BIN_DIR, 'master');
 }
@@ -326,11 +322,21 @@ class Instance implements MailmanInstance {
     const out: MailmanProcess[] = [];
     const m = this.master;
     out.push({ pid: m.pid, ppid: readStat(m.pid)?.ppid ?? 0, role: 'master', cmdline: cmdlineString(m.pid) ?? '' });
+    const seen: { pid: number; st: ProcStat; cmd: string[] }[] = [];
     for (const pid of descendants(m.pid)) {
       const cmd = readCmdline(pid);
       const st = readStat(pid);
-      if (!cmd || !st) continue;
-      const name = runnerNameOf(cmd) ?? (isGatenewsCmdline(cmd) ? 'helper:gatenews' : undefined);
+      // A zombie has exited and only waits for its parent to reap it: nothing runs.
+      if (!cmd || !st || st.state === 'Z' || st.state === 'X') continue;
+      seen.push({ pid, st, cmd });
+    }
+    const nntpRunners = new Set(seen.filter((p) => p.st.ppid === m.pid && runnerNameOf(p.cmd) === 'nntp').map((p) => p.pid));
+    for (const { pid, st, cmd } of seen) {
+      // The nntp runner's only child is `mailman gatenews` (runners/nntp.py,
+      // subprocess.run). Until that child execs it shows the runner's own
+      // command line, and while it exits an empty one, so it is classified by
+      // its parent, not by its cmdline.
+      const name = nntpRunners.has(st.ppid) ? 'helper:gatenews' : runnerNameOf(cmd);
       this.record(procRef(pid));
       out.push({ pid, ppid: st.ppid, role: name ?? `other:${st.comm}`, cmdline: cmd.join(' ') });
     }
