@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { Jsonnet } from '@hanazuki/node-jsonnet';
 import { stringify } from 'yaml';
 import { openMixinCache, type MixinCache } from './mixin-cache';
+import type { AlertSummary } from './runbooks/types';
 
 /**
  * The package's `lib/mixin` source directory. tsc does not copy `.libsonnet`
@@ -40,6 +41,8 @@ export interface MixinOutput {
   readonly rulesYaml: string;
   /** Dashboard file name (`<uid>.json`) to its JSON text, names sorted. */
   readonly dashboards: Record<string, string>;
+  /** The alerting rules of rules.yml in file order, for the runbooks. */
+  readonly alerts: readonly AlertSummary[];
 }
 
 /** What render.jsonnet returns. */
@@ -73,7 +76,7 @@ export function evaluateMixin(config: object): Promise<MixinOutput> {
     evaluation.catch(() => evaluations.delete(tla));
   }
   // Each caller gets its own dashboards record; the strings are immutable.
-  return evaluation.then((out) => ({ rulesYaml: out.rulesYaml, dashboards: { ...out.dashboards } }));
+  return evaluation.then((out) => ({ ...out, dashboards: { ...out.dashboards } }));
 }
 
 let diskCache: MixinCache | undefined | null = null;
@@ -103,7 +106,30 @@ export function serializeMixin(rendered: RenderedMixin): MixinOutput {
   for (const name of Object.keys(rendered.dashboards).sort()) {
     dashboards[name] = JSON.stringify(rendered.dashboards[name], null, 2) + '\n';
   }
-  return { rulesYaml: renderRulesYaml(rendered['rules.yml']), dashboards };
+  const ruleFile = rendered['rules.yml'];
+  return { rulesYaml: renderRulesYaml(ruleFile), dashboards, alerts: alertSummaries(ruleFile) };
+}
+
+/**
+ * The alerting rules as the runbooks read them, from the object rules.yml
+ * is serialized from (parsing the YAML back cost about 30 ms per synth).
+ */
+function alertSummaries(ruleFile: RenderedMixin['rules.yml']): AlertSummary[] {
+  return ruleFile.groups
+    .flatMap((group) => group.rules as readonly Record<string, unknown>[])
+    .filter((rule) => typeof rule.alert === 'string')
+    .map((rule) => {
+      const labels = (rule.labels ?? {}) as Record<string, string>;
+      const annotations = (rule.annotations ?? {}) as Record<string, string>;
+      return {
+        alert: rule.alert as string,
+        severity: labels.severity,
+        summary: annotations.summary,
+        description: annotations.description,
+        expr: String(rule.expr),
+        ...(rule.for === undefined ? {} : { for: String(rule.for) }),
+      };
+    });
 }
 
 const GROUP_KEYS = ['name', 'interval', 'limit', 'rules'];

@@ -5,13 +5,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
 import type { HostModel } from '../model/types';
 import type { MonitoringProps } from './alerting-props';
 import { renderAlertmanager } from './alertmanager';
 import { evaluateMixin, mixinDirectory, type MixinOutput } from './evaluate-mixin';
 import { mixinConfig, type MixinConfig } from './mixin-config';
-import { renderRunbooks, type AlertSummary } from './runbooks';
+import { renderRunbooks } from './runbooks';
 import { renderScrapeConfig } from './scrape-config';
 import { renderIcinga2 } from '../render/icinga2';
 
@@ -34,47 +33,6 @@ function readMixinSources(): ReadonlyArray<readonly [string, string]> {
   walk(mixinDirectory);
   mixinSources = files;
   return files;
-}
-
-interface RuleFile {
-  readonly groups: ReadonlyArray<{ readonly rules: ReadonlyArray<Record<string, unknown>> }>;
-}
-
-/**
- * Summaries by rules.yml text: stacks that share a mixin evaluation share
- * its rules.yml, and parsing it back was a quarter of rendering a 100-host
- * stack's monitoring (docs/PERFORMANCE.md). Bounded.
- */
-const summariesByRules = new Map<string, readonly AlertSummary[]>();
-const MAX_CACHED_SUMMARIES = 16;
-
-/** The alerting rules of a generated rules.yml, for the runbooks. */
-export function alertSummaries(rulesYaml: string): AlertSummary[] {
-  let summaries = summariesByRules.get(rulesYaml);
-  if (summaries === undefined) {
-    summaries = parseAlertSummaries(rulesYaml);
-    if (summariesByRules.size >= MAX_CACHED_SUMMARIES) summariesByRules.delete(summariesByRules.keys().next().value!);
-    summariesByRules.set(rulesYaml, summaries);
-  }
-  return summaries.map((summary) => ({ ...summary }));
-}
-
-function parseAlertSummaries(rulesYaml: string): AlertSummary[] {
-  const ruleFile = parse(rulesYaml) as RuleFile;
-  return ruleFile.groups.flatMap((group) => group.rules)
-    .filter((rule) => typeof rule.alert === 'string')
-    .map((rule) => {
-      const labels = (rule.labels ?? {}) as Record<string, string>;
-      const annotations = (rule.annotations ?? {}) as Record<string, string>;
-      return {
-        alert: rule.alert as string,
-        severity: labels.severity,
-        summary: annotations.summary,
-        description: annotations.description,
-        expr: String(rule.expr),
-        ...(rule.for === undefined ? {} : { for: String(rule.for) }),
-      };
-    });
 }
 
 /** How to reproduce rules.yml and the dashboards from the copied mixin with the jsonnet CLI. */
@@ -135,7 +93,7 @@ export function renderPreparedMonitoring(prepared: PreparedMonitoring): Record<s
   files['alertmanager/alertmanager.yml'] = prepared.alertmanager;
   for (const [name, json] of Object.entries(mixin.dashboards)) files[`grafana/${name}`] = json;
   for (const [name, conf] of Object.entries(icinga2)) files[`icinga2/${name}`] = conf;
-  const runbooks = renderRunbooks(alertSummaries(mixin.rulesYaml), hosts, monitoring.runbookBaseUrl);
+  const runbooks = renderRunbooks(mixin.alerts, hosts, monitoring.runbookBaseUrl);
   for (const [name, page] of Object.entries(runbooks)) files[`runbooks/${name}`] = page;
   for (const [path, content] of readMixinSources()) files[`mixin/${path}`] = content;
   files[`mixin/${MIXIN_CONFIG_FILE}`] = `${JSON.stringify(config, null, 2)}\n`;

@@ -42,6 +42,23 @@ test('the jsonnet CLI renders the same rules and dashboards as node-jsonnet', as
   assert.deepEqual(cli.dashboards, lib.dashboards);
 });
 
+test('the alerts the runbooks are written from say what rules.yml says', async () => {
+  const out = await evaluateMixin(exampleConfig());
+  const fromYaml = rulesOf(out.rulesYaml)
+    .filter((rule) => rule.alert !== undefined)
+    .map((rule) => ({
+      alert: rule.alert,
+      severity: rule.labels?.severity,
+      summary: rule.annotations?.summary,
+      description: rule.annotations?.description,
+      expr: rule.expr,
+      ...(rule.for === undefined ? {} : { for: rule.for }),
+    }));
+  assert.ok(fromYaml.length >= 10, `${fromYaml.length} alerts`);
+  assert.ok(fromYaml.some((a) => a.for !== undefined) && fromYaml.some((a) => a.for === undefined));
+  assert.deepEqual(out.alerts, fromYaml);
+});
+
 test('the mixin works on its own with the jsonnet CLI and its defaults', () => {
   const r = run('jsonnet', ['-J', '.', 'render.jsonnet'], mixinDirectory);
   assert.equal(r.status, 0, r.report);
