@@ -31,6 +31,7 @@ import { ICINGA2_BIN, rebaseCommand, runCheck, runIcingaOnce } from './harness/i
 import { loopbackTargets } from './harness/host-model';
 import { TmpfsMount, mountTmpfs } from './harness/mount';
 import { ProcRef, isAlive, waitFor } from './harness/proc';
+import { arg } from './harness/monitoring-readings';
 
 const FQDN = 'lists-e2e-inodes.example.org';
 const NR_INODES = 64;
@@ -46,11 +47,6 @@ const NODE_EXPORTER_FS_ARGS = [
   '--collector.filesystem.mount-points-exclude=^/(proc|sys|dev)($|/)',
   '--collector.filesystem.fs-types-exclude=^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|fusectl|hugetlbfs|mqueue|nsfs|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|sysfs|tracefs)$',
 ];
-
-function arg(argv: readonly string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  return i < 0 ? undefined : argv[i + 1];
-}
 
 describe('inode exhaustion on a real tmpfs (64 inodes, 8 MiB)', () => {
   let work = '';
