@@ -135,8 +135,10 @@ describe('PolicyThread', () => {
       dying,
       `require('node:worker_threads').parentPort.on('message', () => process.exit(3));\nrequire(${JSON.stringify(require.resolve('../../lib/synth/policy-thread-worker'))});\n`,
     );
-    // Without the worker's own report of its exit, only the watchdog would end the wait.
-    const thread = new PolicyThread(everyHost, { entry: dying, watchdogMs: 5_000 });
+    // Without the worker's own report of its exit, only the watchdog would end the wait. It is
+    // long: loading the real worker through tsx takes seconds on a loaded machine, and a
+    // watchdog that fired first would fail this test for the wrong reason.
+    const thread = new PolicyThread(everyHost, { entry: dying, watchdogMs: 60_000 });
     for (const stack of stacks) thread.check(jobOf(stack, everyHost).job);
     assert.deepEqual([...thread.answers()], stacks.map((stack) => [stack.node.path, undefined]));
     assert.equal(thread.status, 'failed', 'the worker said it exited; the watchdog did not fire');
