@@ -4,6 +4,7 @@
  */
 import { propErrors } from '../errors';
 import type { HostModel, ServiceModel, VolumeModel } from '../model/types';
+import { deviceOverlap, diskOf, maxInodes, MIN_BYTES_PER_INODE } from '../model/volumes';
 import type { HostBaseProps, VolumeProps } from './props';
 import {
   checkBytes, checkEmail, checkFqdn, checkInteger, checkName, checkPath, checkPercent, checkText, checkUrl,
@@ -52,10 +53,27 @@ function resolveVolume(construct: string, prop: string, name: string, props: Vol
 }
 
 function assertSeparate(construct: string, restore: VolumeModel, other: VolumeModel, otherProp: string): void {
+  const why = 'restores must go to a volume of their own, so a restore cannot exhaust the inodes the service needs (2014)';
   if (restore.mountpoint === other.mountpoint || restore.device === other.device) {
     throw propErrors.conflict(construct, 'backup.restoreVolume', { mountpoint: restore.mountpoint, device: restore.device },
-      `shares its ${restore.mountpoint === other.mountpoint ? 'mount point' : 'device'} with ${otherProp}: restores must go to a volume of their own, so a restore cannot exhaust the inodes the service needs (2014)`);
+      `shares its ${restore.mountpoint === other.mountpoint ? 'mount point' : 'device'} with ${otherProp}: ${why}`);
   }
+  if (deviceOverlap(restore.device, other.device) === 'contains') {
+    const overlap = diskOf(other.device) === restore.device
+      ? `is the disk that holds ${otherProp} (${other.device}): formatting it would destroy that volume`
+      : `is a partition of ${other.device}, the whole disk ${otherProp} uses: the two cannot both hold a filesystem`;
+    throw propErrors.conflict(construct, 'backup.restoreVolume.device', restore.device, `${overlap}; ${why}`);
+  }
+}
+
+/** The restore volume's inode count fits the size mkfs gets (the lint checks the same, LH010). */
+function assertInodesFit(construct: string, volume: VolumeModel, props: VolumeProps): void {
+  const most = maxInodes(volume.sizeBytes);
+  if (volume.inodes <= most) return;
+  const holds = `the ${most} inodes a ${JSON.stringify(props.size)} ext4 volume can hold (one per ${MIN_BYTES_PER_INODE} bytes, mke2fs's smallest ratio), so mkfs would fail at terraform apply`;
+  if (props.inodes !== undefined) throw propErrors.conflict(construct, 'backup.restoreVolume.inodes', volume.inodes, `is more than ${holds}; lower it or make the volume larger`);
+  throw propErrors.conflict(construct, 'backup.restoreVolume.size', props.size,
+    `is too small: the backup needs ${volume.inodes} inodes (backup.expectedFiles x inodeHeadroom), more than ${holds}; make the volume larger`);
 }
 
 /** The host model, from the generic props and the resolved service. */
@@ -80,6 +98,7 @@ export function resolveHost(construct: string, props: HostBaseProps, service: Se
   const restore = resolveVolume(construct, 'backup.restoreVolume', 'restore', props.backup.restoreVolume, true, required);
   assertSeparate(construct, restore, root, 'rootVolume');
   assertSeparate(construct, restore, data, 'dataVolume');
+  assertInodesFit(construct, restore, props.backup.restoreVolume);
   if (restore.inodes < required) {
     throw propErrors.conflict(construct, 'backup.restoreVolume.inodes', restore.inodes,
       `is fewer than the ${required} a restore needs (backup.expectedFiles ${expectedFiles} x inodeHeadroom ${inodeHeadroom}); raise it or leave it unset`);

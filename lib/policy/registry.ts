@@ -140,7 +140,8 @@ export const RULES: readonly RuleMeta[] = [
     title: 'The backup restore target is a volume of its own',
     rationale: '2014: configs were restored onto the root filesystem, whose inodes the restore then used up.',
     checks:
-      'host model: `backup.restoreVolume` names a volume that is not mounted at `/`, is not the data volume, and shares its device with no other volume; ' +
+      'host model: `backup.restoreVolume` names a volume that is not mounted at `/`, is not the data volume, and shares its device with no other volume ' +
+      '(nor is the whole disk of another volume\'s partition, or a partition of a disk another volume uses whole); ' +
       'the host\'s rootfs has its systemd mount unit with that device and mount point.',
     fix: 'Give `backup.restoreVolume` its own device and mount point (e.g. `/srv/restore` on `/dev/vdc`).',
     baselinable: true,
@@ -152,9 +153,10 @@ export const RULES: readonly RuleMeta[] = [
     title: 'The restore volume has inodes for the whole backup with headroom',
     rationale: '2014: the restored files ran the filesystem out of inodes.',
     checks:
-      'host model: the restore volume\'s `inodes` >= `backup.expectedFiles` x `backup.inodeHeadroom`; the rootfs `prepare-restore-volume` script formats with ' +
+      'host model: the restore volume\'s `inodes` >= `backup.expectedFiles` x `backup.inodeHeadroom`, and at most one per 1024 bytes of its size ' +
+      '(mke2fs\'s smallest ratio: more fails at mkfs); the rootfs `prepare-restore-volume` script formats with ' +
       'at least that many inodes and refuses a volume with fewer.',
-    fix: 'Raise the restore volume\'s inode count (or size), or lower `expectedFiles` to the backup\'s real file count.',
+    fix: 'Raise the restore volume\'s inode count (or size), or lower `expectedFiles` to the backup\'s real file count; a volume too small for the inodes needs a larger size.',
     baselinable: true,
   },
   {

@@ -43,6 +43,16 @@ describe('MailingListHost defaults', () => {
     assert.equal(restore?.managed, true);
   });
 
+  it('accepts a restore volume on another partition of the data volume\'s disk (a filesystem of its own)', () => {
+    const stack = newStack();
+    const sibling = new MailingListHost(stack, 'sibling', {
+      ...hostProps(),
+      dataVolume: { ...hostProps().dataVolume, device: '/dev/nvme1n1p1' },
+      backup: { ...hostProps().backup, restoreVolume: { ...hostProps().backup.restoreVolume, device: '/dev/nvme1n1p2' } },
+    });
+    assert.equal(sibling.model.volumes.find((v) => v.name === 'restore')?.device, '/dev/nvme1n1p2');
+  });
+
   it('resolves to the hand-written fixture the renderer tests use', () => {
     assert.deepEqual(host.model, exampleHostModel());
   });

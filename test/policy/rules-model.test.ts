@@ -84,6 +84,16 @@ describe('LH009 RestoreVolumeSeparate', () => {
     assert.match(findings[0].message, /on \/dev\/vdb1, the device of volume 'data'/);
   });
 
+  it('fails for a restore volume on the whole disk of another volume\'s partition, not on another partition of it', () => {
+    const disk = [changed(exampleModels()[0], (m) => (m.volumes[2].device = '/dev/vdb'))];
+    const findings = runFor(lintModels(disk), 'LH009', A).findings;
+    assert.deepEqual(findings.map((f) => f.key), ['restore:device:data']);
+    assert.match(findings[0].message, /the restore volume on \/dev\/vdb overlaps volume 'data' on \/dev\/vdb1 \(\/srv\/mailman3\): one is the whole disk the other is a partition of/);
+    assert.deepEqual(findings[0].related.map((r) => r.pointer), ['/0/volumes/1/device']);
+    const sibling = [changed(exampleModels()[0], (m) => (m.volumes[2].device = '/dev/vdb2'))];
+    assert.equal(runFor(lintModels(sibling), 'LH009', A).status, 'pass');
+  });
+
   it('fails when restoreVolume names no volume', () => {
     const models = [changed(exampleModels()[0], (m) => (m.backup.restoreVolume = 'nowhere'))];
     assert.deepEqual(runFor(lintModels(models), 'LH009', A).findings.map((f) => f.key), ['restore:missing']);
@@ -109,6 +119,14 @@ describe('LH010 RestoreVolumeInodes', () => {
     const findings = runFor(lintModels(models), 'LH010', A).findings;
     assert.equal(findings.length, 1);
     assert.match(findings[0].message, /has 1999999 inodes; the backup's 1000000 files x headroom 2 need 2000000/);
+  });
+
+  it('fails with more inodes than the volume\'s size can hold (mkfs would fail)', () => {
+    const models = [changed(exampleModels()[0], (m) => (m.volumes[2].sizeBytes = 1024 * 1024 * 1024))];
+    const findings = runFor(lintModels(models), 'LH010', A).findings;
+    assert.deepEqual(findings.map((f) => f.key), ['restore:inodes-fit']);
+    assert.match(findings[0].message, /formatted with 2000000 inodes, more than the 1048576 its 1073741824 bytes can hold/);
+    assert.equal(findings[0].location.pointer, '/0/volumes/2/inodes');
   });
 
   it('fails when the provisioning script was edited to accept fewer', async () => {

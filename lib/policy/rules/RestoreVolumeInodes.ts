@@ -1,8 +1,9 @@
 /**
  * LH010: the restore volume has inodes for the backup's files with
- * headroom, and the provisioning script formats it so and refuses a volume
- * with fewer. 2014: the restored files exhausted the filesystem's inodes.
+ * headroom, no more than its size can hold (mkfs would fail), and the
+ * provisioning script formats it so and refuses a volume with fewer. 2014: the restored files exhausted the filesystem's inodes.
  */
+import { maxInodes, MIN_BYTES_PER_INODE } from '../../model/volumes';
 import { PREPARE_RESTORE_VOLUME } from '../../render/restore-volume';
 import { rootfsPath } from '../stack';
 import { fromViolations, modelLocation, notApplicable, type RuleImplementation, type Violation } from '../types';
@@ -32,6 +33,16 @@ export const RestoreVolumeInodes: RuleImplementation = {
           `${model.fqdn}: the restore volume ${volume.mountpoint} has ${volume.inodes} inodes; the backup's ${model.backup.expectedFiles} files x headroom ${model.backup.inodeHeadroom} need ${required}`,
           modelLocation(host, `/volumes/${index}/inodes`),
           [modelLocation(host, '/backup/expectedFiles')],
+        ),
+      );
+    }
+    if (volume.inodes > maxInodes(volume.sizeBytes)) {
+      violations.push(
+        violation(
+          'restore:inodes-fit',
+          `${model.fqdn}: the restore volume ${volume.mountpoint} is to be formatted with ${volume.inodes} inodes, more than the ${maxInodes(volume.sizeBytes)} its ${volume.sizeBytes} bytes can hold (one per ${MIN_BYTES_PER_INODE} bytes, mke2fs's smallest ratio): mkfs would fail at terraform apply`,
+          modelLocation(host, `/volumes/${index}/inodes`),
+          [modelLocation(host, `/volumes/${index}/sizeBytes`)],
         ),
       );
     }

@@ -1,9 +1,12 @@
 /**
  * LH009: the backup restore target is a volume of its own: not `/`, not the
- * data volume, on a device no other volume uses, and provisioned with a
- * mount unit for exactly that device and mount point. 2014: configs were
+ * data volume, on a device no other volume uses (nor the whole disk of
+ * another volume's partition, nor a partition of a disk another volume uses
+ * whole), and provisioned with a mount unit for exactly that device and
+ * mount point. 2014: configs were
  * restored onto the root filesystem.
  */
+import { deviceOverlap } from '../../model/volumes';
 import { mountUnitName, SYSTEMD_DIRECTORY } from '../../render/systemd';
 import { rootfsPath } from '../stack';
 import { fromViolations, modelLocation, type RuleImplementation, type Violation } from '../types';
@@ -39,15 +42,13 @@ export const RestoreVolumeSeparate: RuleImplementation = {
       if (other.mountpoint === restore.mountpoint && other.name !== model.dataVolume) {
         violations.push(violation(`restore:mountpoint:${other.name}`, `${model.fqdn}: the restore volume shares mount point ${restore.mountpoint} with volume '${other.name}'`, at, [modelLocation(host, `/volumes/${i}`)]));
       }
-      if (other.device === restore.device) {
-        violations.push(
-          violation(
-            `restore:device:${other.name}`,
-            `${model.fqdn}: the restore volume is on ${restore.device}, the device of volume '${other.name}' (${other.mountpoint}): a restore would use up that filesystem's space and inodes`,
-            modelLocation(host, `/volumes/${index}/device`),
-            [modelLocation(host, `/volumes/${i}/device`)],
-          ),
-        );
+      const overlap = deviceOverlap(restore.device, other.device);
+      if (overlap !== undefined) {
+        const what =
+          overlap === 'same'
+            ? `is on ${restore.device}, the device of volume '${other.name}' (${other.mountpoint}): a restore would use up that filesystem's space and inodes`
+            : `on ${restore.device} overlaps volume '${other.name}' on ${other.device} (${other.mountpoint}): one is the whole disk the other is a partition of, so formatting the restore volume destroys it`;
+        violations.push(violation(`restore:device:${other.name}`, `${model.fqdn}: the restore volume ${what}`, modelLocation(host, `/volumes/${index}/device`), [modelLocation(host, `/volumes/${i}/device`)]));
       }
     });
     if (host.stack && restore.mountpoint !== '/') {
