@@ -114,6 +114,11 @@ export class ListhostStack extends TerraformStack {
     return [...this.hostsByFqdn.values()].map((host) => host.model);
   }
 
+  /** @internal Each host's construct path by fqdn, in declaration order. */
+  hostDeclarations(): ReadonlyMap<string, string> {
+    return new Map([...this.hostsByFqdn].map(([fqdn, host]) => [fqdn, host.node.path]));
+  }
+
   /** Called by ServiceHost: provisions the host and remembers it for monitoring. */
   registerHost(host: ServiceHost): void {
     const model = host.model;

@@ -9,6 +9,7 @@
  */
 import type { App } from '../cdktf';
 import { ListhostStack } from '../constructs/listhost-stack';
+import { propErrors } from '../errors';
 import { stageOutdir } from './atomic-outdir';
 import type { PolicyThread } from './policy-thread';
 import { completePolicy, policyFailure, startPolicyThread } from './policy-thread-report';
@@ -36,14 +37,47 @@ function redirectOutput(app: App, directory: string): () => void {
   };
 }
 
+/** Each host is declared once in the app (a stack rejects a second one itself): `listhost lint` rejects an output with one fqdn in two stacks. */
+function assertHostsDeclaredOnce(stacks: readonly ListhostStack[]): void {
+  const seen = new Map<string, string>();
+  for (const stack of stacks) {
+    for (const [fqdn, path] of stack.hostDeclarations()) {
+      const other = seen.get(fqdn);
+      if (other !== undefined) {
+        throw propErrors.conflict(path, 'fqdn', fqdn, `is already declared by ${other} in another stack; declare each host once in the app`);
+      }
+      seen.set(fqdn, path);
+    }
+  }
+}
+
+/**
+ * cdktf's `skipValidation` skips every construct's validations, the
+ * policy's with them; its checks are mandatory, so they run here instead,
+ * before anything is written, and the error says why.
+ */
+function runMandatoryPolicy(stacks: readonly ListhostStack[]): void {
+  for (const stack of stacks) {
+    const errors = stack.completePolicy(undefined);
+    if (errors.length > 0) {
+      throw new Error(
+        `cdktf-listhost: the App's skipValidation does not skip the listhost policy, whose checks are mandatory. ${stack.node.path} fails it:\n  ` +
+          errors.map((error) => `[${stack.node.path}] ${error}`).join('\n  '),
+      );
+    }
+  }
+}
+
 export async function synthesize(app: App): Promise<void> {
   const stacks = app.node.findAll().filter((node): node is ListhostStack => node instanceof ListhostStack);
+  assertHostsDeclaredOnce(stacks);
   // All stacks at once: each renders what it can while the jsonnet evaluations
   // (shared by stacks with the same config) run on their worker thread. The
   // first failing stack in tree order is reported, as when they ran in turn.
   const prepared = await Promise.allSettled(stacks.map((stack) => stack.prepare()));
   const failed = prepared.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
+  if (app.skipValidation) runMandatoryPolicy(stacks);
 
   const staged = stageOutdir((app as unknown as { outdir: string }).outdir);
   const restore = redirectOutput(app, staged.tree);
