@@ -103,6 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--baseline <file>', 'baseline file: findings in it do not fail the run')
     .option('--write-baseline <file>', 'write the current findings as a baseline file')
     .option('--config <file>', 'policy config (JSON/YAML, lib/policy/policy-config.schema.json): fleets, required monitoring')
+    .addHelpText('after', '\nExit status: 0 no error findings; 1 error findings (and warnings, with --strict); 2 unusable input or usage.')
     .action((dir: string, flags: LintFlags) => {
       code = lintCommand(dir, flags, io);
     });
@@ -111,9 +112,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('inventory')
     .description('List the hosts a maintenance in a site (and row) touches, with their services and contacts')
     .argument('[dir]', 'a cdktf.out directory or a .json/.yaml host spec file', 'cdktf.out')
-    .requiredOption('--site <site>', 'site of the maintenance')
+    .requiredOption('--site <site>', 'site of the maintenance (required)')
     .option('--row <row>', 'row of the maintenance')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit status: 0 the list was printed (a place without hosts says so and names the places that have some); 2 unusable input or usage.')
     .action((dir: string, flags: { site: string; row?: string; format: 'text' | 'json' }) => {
       code = inventoryCommand(dir, flags, io);
     });

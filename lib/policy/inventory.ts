@@ -70,9 +70,9 @@ export function inventory(hosts: readonly HostUnderLint[], site: string, row: st
 export function renderInventoryText(inv: Inventory): string {
   const place = inv.row === null ? `site ${inv.site}` : `site ${inv.site}, row ${inv.row}`;
   if (inv.hosts.length === 0) {
-    return `No list hosts in ${place}. Places with hosts: ${inv.knownPlaces.join(', ') || 'none'}.\n`;
+    return `No hosts in ${place}. Places with hosts: ${inv.knownPlaces.join(', ') || 'none'}.\n`;
   }
-  const out = [`A maintenance in ${place} touches ${inv.hosts.length} list host${inv.hosts.length === 1 ? '' : 's'}:`, ''];
+  const out = [`A maintenance in ${place} touches ${inv.hosts.length} host${inv.hosts.length === 1 ? '' : 's'}:`, ''];
   for (const h of inv.hosts) {
     out.push(`${h.fqdn}  (stack ${h.stack ?? '-'}; site ${h.location.site}, row ${h.location.row}, rack ${h.location.rack ?? '-'})`);
     out.push(`  service:  ${h.service.kind} ${h.service.version} (${h.service.unit}); ${h.platform}`);

@@ -18,7 +18,7 @@ describe('listhost inventory', () => {
     const r = await listhost(['inventory', synthesizedExample(), '--site', 'dc1']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
-    assert.match(r.stdout, /^A maintenance in site dc1 touches 1 list host:/);
+    assert.match(r.stdout, /^A maintenance in site dc1 touches 1 host:/);
     assert.match(r.stdout, /^lists1001\.example\.org {2}\(stack lists; site dc1, row A, rack -\)$/m);
     assert.doesNotMatch(r.stdout, /lists2001/);
     assert.match(r.stdout, /service: {2}mailman3 3\.3\.8 \(mailman3\.service\); debian 12, puppet 7/);
@@ -43,7 +43,7 @@ describe('listhost inventory', () => {
   it('says so for a place without hosts, naming the places that have some', async () => {
     const r = await listhost(['inventory', synthesizedExample(), '--site', 'dc01']);
     assert.equal(r.status, 0);
-    assert.equal(r.stdout, 'No list hosts in site dc01. Places with hosts: dc1, dc2.\n');
+    assert.equal(r.stdout, 'No hosts in site dc01. Places with hosts: dc1, dc2.\n');
   });
 
   it('works on a host spec file too', async () => {

@@ -41,6 +41,15 @@ describe('listhost lint over a synthesized cdktf.out', () => {
     assert.match(r.stdout, /summary: 0 errors, 0 warnings, 0 suppressed, 0 baselined: passed/);
   });
 
+  it('--help says what each exit status means', async () => {
+    const lint = await listhost(['lint', '--help']);
+    assert.equal(lint.status, 0, lint.stderr);
+    assert.match(lint.stdout, /Exit status: 0 no error findings; 1 error findings \(and warnings, with --strict\); 2 unusable input or usage\./);
+    const inventory = await listhost(['inventory', '--help']);
+    assert.match(inventory.stdout, /--site <site> +site of the maintenance \(required\)/);
+    assert.match(inventory.stdout, /Exit status: 0 the list was printed/);
+  });
+
   it('DIR defaults to cdktf.out in the working directory', async () => {
     const work = scratch();
     dirs.push(work);
