@@ -29,9 +29,15 @@ local utils = import '../lib/utils.libsonnet';
              c.databaseProbeFor,
              'Database of ' + s.displayName + ' on {{ $labels.instance }} is unreachable.',
              'The TCP probe from {{ $labels.instance }} to its database has failed for ' +
-             c.databaseProbeFor + '. ' + utils.capitalize(s.workersNoun) + ' that lose the database die' +
-             (if s.supervisorRestartsWorkers then ' until it is back' else ' and are not restarted') +
-             ' (2023: the out runner); when the database is back, check ' + s.alertPrefix +
+             c.databaseProbeFor + '. ' +
+             (if utils.isMailman(s)
+              then utils.capitalize(s.workersNoun) + ' that lose the database die' +
+                   (if s.supervisorRestartsWorkers then ' until it is back' else ' and are not restarted') +
+                   ' (2023: the out runner)'
+              else 'A ' + s.workerNoun + ' that loses its database may die' +
+                   (if s.supervisorRestartsWorkers then ', and keep dying until it is back'
+                    else ', and the ' + s.supervisorNoun + ' does not restart it')) +
+             '; when the database is back, check ' + s.alertPrefix +
              'RunnerDown and restart the service if a ' + s.workerNoun + ' died.'
            ),
          ]);

@@ -62,7 +62,9 @@ local utils = import '../lib/utils.libsonnet';
                   ' an exception, so it stays down and its queue stops draining.') +
             // Only a service with a database probe has the database alert to point at.
             (if s.databaseProbeSelector == null then ''
-             else ' Check ' + dbAlert + ' first: in 2023 the out runner died because the database was unreachable.') +
+             else ' Check ' + dbAlert + ' first: ' +
+                  (if utils.isMailman(s) then 'in 2023 the out runner died because the database was unreachable.'
+                   else 'a ' + s.workerNoun + ' that loses its database may die.')) +
             ' Restart the service once the cause is fixed.'
           ),
         ] + (

@@ -32,6 +32,11 @@
   // `listVisible`), else the rule as it is.
   listVisibleIf(visible, rule):: if visible then self.listVisible(rule) else rule,
 
+  // Whether a service is Mailman 3. Only Mailman's texts tell its own
+  // history (2023: the out runner lost the database and died); other
+  // services are told what is true of any service, in their own words.
+  isMailman(s):: s.kind == 'mailman3',
+
   // 'a big posting' -> 'A big posting'.
   capitalize(text):: std.asciiUpper(text[0]) + std.substr(text, 1, std.length(text) - 1),
 

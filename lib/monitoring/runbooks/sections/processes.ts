@@ -14,7 +14,8 @@ function databaseChecks(ctx: PageContext): string {
 function drainWatch(facts: HostFacts): string {
   const paging = facts.shape.service.queues.filter((q) => q.pagesOnAge);
   if (paging.length === 0) return 'No queue pages on age on these hosts.';
-  return `Watch the delivery queues drain (the 2023 backlog of 4,000 messages took 5 hours):\n\n${block(paging.map((q) => watchQueue(q, facts.shape.service)))}`;
+  const backlog = facts.mailmanCli !== null ? ' (the 2023 backlog of 4,000 messages took 5 hours)' : '';
+  return `Watch the delivery queues drain${backlog}:\n\n${block(paging.map((q) => watchQueue(q, facts.shape.service)))}`;
 }
 
 function restartStep(facts: HostFacts): string {
@@ -42,7 +43,7 @@ export function runnerSection(ctx: PageContext): Section {
       `See which group is short, against the counts the host expects:\n\n${perClass(ctx.classes, (f) => block(processCheck(f.shape)))}`,
       `Find why it died (a traceback at the time it disappeared):\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
       ...(ctx.database
-        ? [`Check the database from the host: in 2023 the \`out\` ${mailman ? 'runner' : 'worker of a mailing-list host'} died because the database was unreachable, and it dies again at once while it still is. ${ctx.seeAlso('database')}\n\n${databaseChecks(ctx)}`]
+        ? [`Check the database from the host: ${mailman ? 'in 2023 the `out` runner died because the database was unreachable, and it dies again at once while it still is' : `a ${w.worker} that loses its database may die, and may die again at once while it still is unreachable`}. ${ctx.seeAlso('database')}\n\n${databaseChecks(ctx)}`]
         : []),
       `Check whether self-heal has restarted the service already (it does so at most once per interval; a ${w.worker} that died again after that needs a human):\n\n${perClass(ctx.classes, (f) => `${block(selfHealState(f))}\n\nMinimum interval between restarts: ${duration(f.shape.selfHeal.minIntervalSeconds)}.`)}`,
     ]),

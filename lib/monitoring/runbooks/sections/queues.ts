@@ -102,7 +102,7 @@ export function queueAgeSection(ctx: PageContext): Section {
     diagnosis: steps([
       `The queues and their limits:\n\n${perClass(ctx.classes, (f) => queueTable(f, any))}`,
       `Look at the queue of the alert (its size, its oldest messages):\n\n${perClass(ctx.classes, (f) => inspectQueues(f, paging))}`,
-      `Is its ${w.worker} alive? In 2023 the \`out\` ${ctx.mailman ? 'runner' : 'worker of a mailing-list host'} was dead and the queue grew for two days. ${ctx.seeAlso('runner')}\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
+      `Is its ${w.worker} alive? ${ctx.mailman ? 'In 2023 the `out` runner was dead and the queue grew for two days.' : `A queue whose ${w.worker} is dead grows until someone looks.`} ${ctx.seeAlso('runner')}\n\n${perClass(ctx.classes, (f) => runnersOf(f, any))}`,
       ...(ctx.database ? [`Is the database reachable? ${ctx.seeAlso('database')}`] : []),
       perClass(ctx.classes, smtpHint),
       `What the service logged:\n\n${perClass(ctx.classes, (f) => block(logSteps(f)))}`,
@@ -179,8 +179,8 @@ export function collectorSection(ctx: PageContext): Section {
     meaning:
       'The queue collector (a systemd timer on the host that counts queue files for node_exporter) has not ' +
       'succeeded lately, or not at all. Queue sizes and ages are frozen or missing, so the queue alerts are blind, ' +
-      `and without its expected-process series the ${ctx.words.worker} alert is blind too. In 2023 the \`out\` queue was not ` +
-      'measured at all and grew for two days unseen.',
+      `and without its expected-process series the ${ctx.words.worker} alert is blind too. ` +
+      (ctx.mailman ? 'In 2023 the `out` queue was not measured at all and grew for two days unseen.' : 'A queue nobody measures can grow for days unseen.'),
     diagnosis: steps([
       `The timer, its last runs and their errors (a queue directory it cannot read is named there):\n\n${perClass(ctx.classes, (f) => block([sh(['systemctl', 'list-timers', f.collector.timer]), sh(['systemctl', 'status', f.collector.service]), journal(f.collector.service, '-1h')]))}`,
       `Run it by hand and read its error; then its output file, which node_exporter's textfile collector reads:\n\n${perClass(ctx.classes, (f) => block([`${sh([f.collector.program])}; echo "exit $?"`, sh(['cat', f.collector.textfile]), `curl -s http://localhost:${f.shape.exporters.nodeExporterPort}/metrics | grep -c '^${f.shape.service.metricPrefix}_'`]))}`,
