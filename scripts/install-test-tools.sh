@@ -7,13 +7,13 @@ set -euo pipefail
 packages=(
   prometheus prometheus-alertmanager prometheus-node-exporter prometheus-process-exporter
   prometheus-blackbox-exporter icinga2 monitoring-plugins-basic monitoring-plugins-standard
-  mailman3 jsonnet shellcheck e2fsprogs procps findutils
+  mailman3 jsonnet shellcheck e2fsprogs fdisk procps findutils
 )
 tools=(
   /usr/bin/promtool /usr/bin/amtool /usr/bin/prometheus-node-exporter /usr/bin/prometheus-process-exporter
   /usr/bin/prometheus-blackbox-exporter /usr/sbin/icinga2 /usr/lib/nagios/plugins/check_disk
   /usr/lib/nagios/plugins/check_procs /usr/lib/nagios/plugins/check_http /usr/bin/mailman
-  /usr/bin/jsonnet /usr/bin/shellcheck /usr/bin/pgrep /sbin/mkfs.ext4
+  /usr/bin/jsonnet /usr/bin/shellcheck /usr/bin/pgrep /sbin/mkfs.ext4 /sbin/sfdisk /usr/bin/lsblk /sbin/losetup
 )
 
 missing=()

@@ -38,6 +38,16 @@ WantedBy=local-fs.target
 `;
 }
 
+/**
+ * What mkfs is asked for: mke2fs rounds the count per block group, on a
+ * 1 KiB-block filesystem down to a multiple of 8 (64 MiB with `-N 20000`
+ * gets 19,968). Up to 8 more per group of 8 MiB (the smallest groups) keeps
+ * the result at or above `inodes`.
+ */
+export function mkfsInodes(volume: VolumeModel): number {
+  return volume.inodes + 8 * Math.ceil(volume.sizeBytes / (8 * 1024 * 1024));
+}
+
 export function renderPrepareRestoreVolume(host: HostModel): string {
   const volume = restoreVolume(host);
   return `#!/bin/sh
@@ -47,13 +57,24 @@ device=${shq(volume.device)}
 mountpoint=${shq(volume.mountpoint)}
 fstype=${shq(volume.fstype)}
 inodes=${volume.inodes}
+mkfs_inodes=${mkfsInodes(volume)}
 required=${requiredRestoreInodes(host)}
 unit=${shq(mountUnitName(volume.mountpoint))}
 
 current=$(blkid -o value -s TYPE -- "$device" 2>/dev/null || true)
 if [ -z "$current" ]; then
-  echo "formatting $device as $fstype with $inodes inodes" >&2
-  mkfs -t "$fstype" -q -N "$inodes" -L listhost-restore -- "$device"
+  # No filesystem is not the same as empty: a disk that holds partitions has none either.
+  table=$(blkid -o value -s PTTYPE -- "$device" 2>/dev/null || true)
+  if [ -n "$table" ]; then
+    echo "$device has a $table partition table: refusing to format a disk that holds partitions" >&2
+    exit 1
+  fi
+  if [ "$(lsblk -n -o NAME -- "$device" 2>/dev/null | wc -l)" -gt 1 ]; then
+    echo "$device has partitions or holders (lsblk): refusing to format it" >&2
+    exit 1
+  fi
+  echo "formatting $device as $fstype with at least $inodes inodes" >&2
+  mkfs -t "$fstype" -q -N "$mkfs_inodes" -L listhost-restore -- "$device"
 elif [ "$current" != "$fstype" ]; then
   echo "$device holds $current, expected $fstype: refusing to format a volume that has data" >&2
   exit 1
