@@ -10,6 +10,7 @@ import { propErrors } from '../errors';
 import type { HostModel } from '../model/types';
 import type { MonitoringProps } from '../monitoring/alerting-props';
 import { checkAlertingProps } from '../monitoring/alertmanager';
+import { HostsDisagreeError } from '../monitoring/mixin-config';
 import { declareSshVariables, HostProvisioning, type SshVariables } from '../provision/host-provisioning';
 import { renderRootfs } from '../render/rootfs';
 import type { PolicyThread } from '../synth/policy-thread';
@@ -145,7 +146,22 @@ export class ListhostStack extends TerraformStack {
    * `synthesize(app)` calls it for every stack before `app.synth()`.
    */
   async prepare(): Promise<void> {
-    this.artifacts = await renderStackArtifacts(this.hosts.map((model) => ({ model })), this.monitoring);
+    try {
+      this.artifacts = await renderStackArtifacts(this.hosts.map((model) => ({ model })), this.monitoring);
+    } catch (error) {
+      throw error instanceof HostsDisagreeError ? this.disagreement(error) : error;
+    }
+  }
+
+  /** The hosts' construct paths instead of their fqdns, and what to do. */
+  private disagreement(error: HostsDisagreeError): Error {
+    const paths = this.hostDeclarations();
+    const [a, b] = error.hosts.map((host) => `${paths.get(host.fqdn) ?? host.fqdn} (${JSON.stringify(host.value)})`);
+    const prop = error.field.startsWith('filesystemThresholds.') ? 'prop ' : '';
+    return new Error(
+      `${this.node.path}: ${a} and ${b} disagree on ${prop}${error.field}: a stack's monitoring rules are fleet-wide, ` +
+        'so every host of the stack needs the same value; set it alike on each, or declare the hosts in separate stacks',
+    );
   }
 
   private policyInput(): SynthPolicyInput | undefined {

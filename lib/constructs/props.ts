@@ -154,7 +154,13 @@ export interface HostBaseProps {
   /** The volume the service keeps its data and queues on. */
   readonly dataVolume: VolumeProps;
   readonly backup: BackupProps;
-  /** @default - see FilesystemThresholdProps */
+  /**
+   * Free-space and free-inode thresholds of the host's filesystems. The
+   * stack's alerting rules are fleet-wide, so every host of a stack must
+   * have the same values (synthesize names two that differ); hosts that need
+   * others go in a stack of their own.
+   * @default - see FilesystemThresholdProps
+   */
   readonly filesystemThresholds?: FilesystemThresholdProps;
   /** @default - see SelfHealProps */
   readonly selfHeal?: SelfHealProps;

@@ -79,11 +79,22 @@ export interface MixinConfig extends MixinOptions {
 const NAME = /^[A-Za-z0-9_-]+$/;
 const METRIC_PREFIX = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Two hosts of a stack with different values where the stack's rules need one (ListhostStack names their construct paths). */
+export class HostsDisagreeError extends Error {
+  constructor(
+    readonly field: string,
+    readonly hosts: readonly [{ readonly fqdn: string; readonly value: unknown }, { readonly fqdn: string; readonly value: unknown }],
+  ) {
+    super(
+      `hosts ${hosts[0].fqdn} and ${hosts[1].fqdn} disagree on ${field} (${JSON.stringify(hosts[0].value)} vs ${JSON.stringify(hosts[1].value)}): ` +
+        'the monitoring rules are fleet-wide, so give every host of the service the same value',
+    );
+    this.name = 'HostsDisagreeError';
+  }
+}
+
 function disagreementError(field: string, a: string, va: unknown, b: string, vb: unknown): Error {
-  return new Error(
-    `hosts ${a} and ${b} disagree on ${field} (${JSON.stringify(va)} vs ${JSON.stringify(vb)}): ` +
-      'the monitoring rules are fleet-wide, so give every host of the service the same value',
-  );
+  return new HostsDisagreeError(field, [{ fqdn: a, value: va }, { fqdn: b, value: vb }]);
 }
 
 function badNameError(host: string, field: string, value: string, pattern: RegExp): Error {

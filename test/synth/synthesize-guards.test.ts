@@ -1,7 +1,8 @@
 /**
  * What `synthesize(app)` refuses for the whole app, before anything is
  * written: a host declared in two stacks (each stack refuses a second one
- * itself; `listhost lint` refuses such an output), and a policy failure
+ * itself; `listhost lint` refuses such an output), hosts of a stack that
+ * disagree on what its fleet-wide rules need, and a policy failure
  * under cdktf's `skipValidation`, which skips every construct's validations
  * but not the listhost policy's mandatory checks.
  */
@@ -38,6 +39,21 @@ describe('synthesize(app) refuses for the whole app', () => {
     );
     assert.deepEqual(written(outdir), []);
     assert.equal(existsSync(join(outdir, 'manifest.json')), false);
+  });
+
+  it('two hosts of a stack with different filesystem thresholds, naming both construct paths and the prop', async () => {
+    const { app, outdir, a } = twoStacks('thresholds');
+    new MailingListHost(a, 'lists1001', hostProps('lists1001.example.org'));
+    new MailingListHost(a, 'lists2001', { ...hostProps('lists2001.example.org', 'dc2', 'B'), filesystemThresholds: { inodesFreeWarningPercent: 30 } });
+    await assert.rejects(synthesize(app), (error: Error) => {
+      assert.equal(
+        error.message,
+        'a: a/lists1001 (20) and a/lists2001 (30) disagree on prop filesystemThresholds.inodesFreeWarningPercent: a stack\'s monitoring rules are fleet-wide, ' +
+          'so every host of the stack needs the same value; set it alike on each, or declare the hosts in separate stacks',
+      );
+      return true;
+    });
+    assert.deepEqual(written(outdir), []);
   });
 
   it('under skipValidation, a host the policy fails (LH011: another OS release), with why the flag does not skip it', async () => {
