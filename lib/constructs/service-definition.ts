@@ -5,6 +5,7 @@
  * runner) declares its own.
  */
 import { alertPrefixOf } from '../model/alert-prefix';
+import { PROCESS_REGEX, QUEUE_FILE_REGEX, portableRegexExpectation, portableRegexProblem, type RegexDialect } from '../model/portable-regex';
 import { propErrors } from '../errors';
 import type { ProcessCounter, ProcessGroupModel, QueueCheckSource, QueueModel, ServiceModel, ServiceVocabularyModel } from '../model/types';
 import type { QueueThresholdProps } from './props';
@@ -19,10 +20,20 @@ export interface ProcessGroupProps {
    * @default - the group name
    */
   readonly role?: string;
-  /** Regular expression over the space-joined command line (RE2 and POSIX ERE compatible). */
+  /**
+   * Regular expression over the space-joined command line, for
+   * process-exporter (RE2) and, unless pgrepPattern is set, pgrep and
+   * check_procs (POSIX ERE). Only the subset both read alike is accepted:
+   * printable ASCII, `.`, `^`, `$`, groups `( )`, `|`, `* + ? {n} {n,} {n,m}`
+   * (not lazy or possessive), bracket expressions such as `[^ ]` or
+   * `[[:digit:]]` without backslashes, and a backslash only before one of
+   * `\ . [ ] ( ) * + ? { } | ^ $`: write `[0-9]` for `\d`, `[[:space:]]`
+   * for `\s` (see lib/model/portable-regex.ts).
+   */
   readonly cmdlineRegex: string;
   /**
-   * `pgrep -f` pattern (POSIX ERE) for Icinga's check_procs and self-heal.
+   * `pgrep -f` pattern (POSIX ERE) for Icinga's check_procs and self-heal;
+   * held to the same subset as cmdlineRegex.
    * @default - cmdlineRegex
    */
   readonly pgrepPattern?: string;
@@ -160,7 +171,10 @@ export interface ServiceDefinitionProps {
   /** At least one. */
   readonly queues: readonly QueueProps[];
   /**
-   * Regex (POSIX ERE) over queue file names whose leading number is the enqueue time.
+   * Regex (POSIX ERE) over queue file names whose leading number is the
+   * enqueue time, for bash's `[[ =~ ]]` (the queue check) and awk (the
+   * queue collector): the subset of cmdlineRegex without `{n,m}` intervals,
+   * which Debian 12's awk (mawk) reads as literal braces.
    * @default - none: files are aged by their mtime
    */
   readonly queueFilePattern?: string;
@@ -272,15 +286,13 @@ function checkFileGlob(construct: string, prop: string, value: unknown): string 
   return value;
 }
 
-function checkRegex(construct: string, prop: string, value: string | undefined): string {
+/** A regex written verbatim into the tools of `dialect`: only the subset they all read alike (portable-regex.ts). */
+function checkRegex(construct: string, prop: string, value: string | undefined, dialect: RegexDialect): string {
   if (typeof value !== 'string' || value === '' || /[\u0000-\u001f'"`]/.test(value) || !isPlainText(value)) {
     throw propErrors.invalid(construct, prop, value, 'a non-empty regular expression without quotes, control characters or unpaired surrogates');
   }
-  try {
-    new RegExp(value);
-  } catch {
-    throw propErrors.invalid(construct, prop, value, 'a valid regular expression');
-  }
+  const problem = portableRegexProblem(value, dialect);
+  if (problem !== undefined) throw propErrors.invalid(construct, prop, value, portableRegexExpectation(dialect, problem));
   return value;
 }
 
@@ -330,13 +342,13 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
     if (countedBy !== 'process-exporter' && countedBy !== 'collector') {
       throw propErrors.invalid(construct, `${at}.countedBy`, countedBy, '"process-exporter" or "collector"');
     }
-    const cmdlineRegex = checkRegex(construct, `${at}.cmdlineRegex`, group.cmdlineRegex);
+    const cmdlineRegex = checkRegex(construct, `${at}.cmdlineRegex`, group.cmdlineRegex, PROCESS_REGEX);
     return {
       groupname: group.groupname,
       role: group.role === undefined ? group.groupname : checkText(construct, `${at}.role`, group.role, 'what the group is'),
       expectedProcesses: checkInteger(construct, `${at}.expectedProcesses`, group.expectedProcesses ?? 1, 1, 4096),
       cmdlineRegex,
-      pgrepPattern: group.pgrepPattern === undefined ? cmdlineRegex : checkRegex(construct, `${at}.pgrepPattern`, group.pgrepPattern),
+      pgrepPattern: group.pgrepPattern === undefined ? cmdlineRegex : checkRegex(construct, `${at}.pgrepPattern`, group.pgrepPattern, PROCESS_REGEX),
       user: checkName(construct, `${at}.user`, group.user),
       severity,
       countedBy,
@@ -384,7 +396,7 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
     configFile: checkPath(construct, p('configFile'), props.configFile),
     processGroups,
     queues,
-    queueFilePattern: props.queueFilePattern === undefined ? null : checkRegex(construct, p('queueFilePattern'), props.queueFilePattern),
+    queueFilePattern: props.queueFilePattern === undefined ? null : checkRegex(construct, p('queueFilePattern'), props.queueFilePattern, QUEUE_FILE_REGEX),
     queueFileGlob: props.queueFileGlob === undefined ? '*' : checkFileGlob(construct, p('queueFileGlob'), props.queueFileGlob),
     queueFileMaxDepth: checkInteger(construct, p('queueFileMaxDepth'), props.queueFileMaxDepth ?? 1, 1, MAX_QUEUE_FILE_DEPTH),
     vocabulary: resolveVocabulary(construct, p('vocabulary'), props.metricPrefix, props.vocabulary),

@@ -88,7 +88,7 @@ describe('ServiceHost with a service of its own', () => {
     ['unit', { unit: 'postfix' }, /prop 'service.unit' is "postfix"/],
     ['groupname', { processGroups: [{ ...relay.processGroups[0], groupname: 'Master' }] }, /prop 'service.processGroups\[0\].groupname'/],
     ['duplicate groupname', { processGroups: [relay.processGroups[0], relay.processGroups[0]] }, /prop 'service.processGroups\[1\].groupname' is "postfix-master", which is used by another process group/],
-    ['regex invalid', { processGroups: [{ ...relay.processGroups[0], cmdlineRegex: '(' }] }, /prop 'service.processGroups\[0\].cmdlineRegex' is "\("; expected a valid regular expression/],
+    ['regex invalid', { processGroups: [{ ...relay.processGroups[0], cmdlineRegex: '(' }] }, /prop 'service.processGroups\[0\].cmdlineRegex' is "\("; expected a regular expression that RE2 \(process-exporter\) and POSIX ERE \(pgrep, Icinga check_procs\) read alike: at character 1, "\(" is never closed by "\)"/],
     ['regex with quote', { processGroups: [{ ...relay.processGroups[0], cmdlineRegex: "a'b" }] }, /prop 'service.processGroups\[0\].cmdlineRegex'/],
     ['expected processes', { processGroups: [{ ...relay.processGroups[0], expectedProcesses: 0 }] }, /prop 'service.processGroups\[0\].expectedProcesses' is 0/],
     ['severity', { processGroups: [{ ...relay.processGroups[0], severity: 'page' as never }] }, /prop 'service.processGroups\[0\].severity' is "page"/],
@@ -114,6 +114,65 @@ describe('ServiceHost with a service of its own', () => {
   for (const [name, change, message] of bad) {
     it(`rejects ${name}`, () => {
       assert.throws(() => new ServiceHost(newStack(), 'relay', props({ ...relay, ...change })), message);
+    });
+  }
+});
+
+describe('ServiceHost regexes: only what RE2 (process-exporter) and POSIX ERE (pgrep, check_procs) read alike', () => {
+  const group = (change: Partial<ServiceDefinitionProps['processGroups'][number]>) => ({ processGroups: [{ ...relay.processGroups[0], ...change }, relay.processGroups[1]] });
+  const PROCESS = 'expected a regular expression that RE2 \\(process-exporter\\) and POSIX ERE \\(pgrep, Icinga check_procs\\) read alike: ';
+
+  it('accepts portable patterns, and keeps them verbatim', () => {
+    const patterns = ['^sleep [0-9]+$', '^[^ ]+ /usr/bin/worker --id=[[:digit:]]{1,3}( |$)', '(^|/)qmgr( -[lt])* ', '^/usr/lib/postfix/sbin/master( |$)'];
+    for (const cmdlineRegex of patterns) {
+      const host = new ServiceHost(newStack(), 'relay', props({ ...relay, ...group({ cmdlineRegex, pgrepPattern: `${cmdlineRegex}x?` }), queueFilePattern: '^[0-9]+\\.[0-9a-f]+$' }));
+      const [first] = host.model.service.processGroups;
+      assert.deepEqual([first.cmdlineRegex, first.pgrepPattern, host.model.service.queueFilePattern], [cmdlineRegex, `${cmdlineRegex}x?`, '^[0-9]+\\.[0-9a-f]+$']);
+    }
+  });
+
+  const bad: Array<[string, Partial<ServiceDefinitionProps>, RegExp]> = [
+    // The two patterns that restarted a healthy service every interval: pgrep counted 0.
+    ['\\d (pgrep: a plain "d")', group({ cmdlineRegex: 'sleep \\d+' }), /cmdlineRegex' is "sleep \\\\d\+"; expected .*: at character 7, "\\d" is not portable/],
+    ['a lookahead (pgrep: a regex error)', group({ cmdlineRegex: '\\d+(?! --dry-run)' }), /cmdlineRegex' is "\\\\d\+\(\?! --dry-run\)"; expected .* "\\d" is not portable/],
+    ['a lookahead alone', group({ cmdlineRegex: '[0-9]+(?! --dry-run)' }), /cmdlineRegex' is .*; expected .*: at character 7, "\(\?!" is a lookaround, which neither RE2 nor POSIX ERE has/],
+    ['\\s', group({ cmdlineRegex: 'qmgr\\s' }), /cmdlineRegex' .* "\\s" is not portable.*write \[\[:space:\]\]\.$/],
+    ['\\w', group({ cmdlineRegex: '\\w+' }), /"\\w" is not portable.*write \[\[:alnum:\]_\]\.$/],
+    ['\\b', group({ cmdlineRegex: '\\bqmgr' }), /"\\b" is not portable.*no portable word boundary/],
+    ['(?:', group({ cmdlineRegex: '(?:qmgr|pickup)' }), /"\(\?:" is a non-capturing group/],
+    ['(?=', group({ cmdlineRegex: 'qmgr(?= -l)' }), /"\(\?=" is a lookaround/],
+    ['lazy *?', group({ cmdlineRegex: 'qmgr.*?-l' }), /"\*\?" is a lazy quantifier to RE2 but undefined in POSIX ERE/],
+    ['lazy +?', group({ cmdlineRegex: 'qmgr.+?-l' }), /"\+\?" is a lazy quantifier/],
+    ['lazy {2,3}?', group({ cmdlineRegex: 'q{2,3}?' }), /"\{2,3\}\?" is a lazy quantifier/],
+    ['possessive *+', group({ cmdlineRegex: 'qmgr.*+' }), /"\*\+" is a possessive quantifier/],
+    ['backreference', group({ cmdlineRegex: '(q)\\1' }), /"\\1" is not portable.*backreference/],
+    ['backslash in brackets', group({ cmdlineRegex: '[\\d.]+' }), /a backslash inside \[\.\.\.\] is an escape to RE2 but a literal backslash to POSIX ERE/],
+    ['[[:word:]]', group({ cmdlineRegex: '[[:word:]]+' }), /\[:word:\] is RE2 only \(POSIX has no such class\); write \[\[:alnum:\]_\]/],
+    ['unbalanced (', group({ cmdlineRegex: '(qmgr' }), /"\(" is never closed by "\)"/],
+    ['unbalanced [', group({ cmdlineRegex: '[qmgr' }), /"\[" is never closed by "\]"/],
+    ['an empty alternative', group({ cmdlineRegex: 'qmgr( |)' }), /an alternative is empty/],
+    ['a non-ASCII character', group({ cmdlineRegex: 'qmgr\u00e9+' }), /"é" is not printable ASCII/],
+    ['pgrepPattern \\d', group({ pgrepPattern: 'qmgr \\d' }), new RegExp(`prop 'service\\.processGroups\\[0\\]\\.pgrepPattern' is "qmgr \\\\\\\\d"; ${PROCESS}`)],
+    ['queueFilePattern \\d', { queueFilePattern: '^\\d+' }, /prop 'service\.queueFilePattern' is "\^\\\\d\+"; expected a regular expression that POSIX ERE in bash \[\[ =~ \]\] \(the Icinga queue check\) and in awk \(the queue collector; Debian 12's mawk has no \{n,m\} intervals\) read alike: at character 2, "\\d" is not portable/],
+    ['queueFilePattern interval', { queueFilePattern: '^[0-9]{10}\\+' }, /prop 'service\.queueFilePattern' is .*: at character 7, the interval "\{10\}" is read as literal braces by mawk/],
+  ];
+  it('names the construct, the prop, the value, what is expected and what to write instead', () => {
+    assert.throws(() => new ServiceHost(newStack(), 'relay', props({ ...relay, ...group({ cmdlineRegex: 'sleep \\d+' }) })), {
+      name: 'ListhostPropError',
+      message:
+        'lists/relay: prop \'service.processGroups[0].cmdlineRegex\' is "sleep \\\\d+"; expected a regular expression that RE2 (process-exporter) and POSIX ERE ' +
+        '(pgrep, Icinga check_procs) read alike: at character 7, "\\d" is not portable: outside brackets a backslash may only escape one of ' +
+        '\\ . [ ] ( ) * + ? { } | ^ $; write [0-9] or [[:digit:]].',
+    });
+  });
+
+  for (const [name, change, message] of bad) {
+    it(`rejects ${name}`, () => {
+      assert.throws(() => new ServiceHost(newStack(), 'relay', props({ ...relay, ...change })), (error: Error) => {
+        assert.equal(error.name, 'ListhostPropError');
+        assert.match(error.message, message);
+        return true;
+      });
     });
   }
 });
