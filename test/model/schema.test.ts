@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import schema from '../../lib/schema/host.schema.json';
-import { validateHostModel } from '../../lib/model/validate';
+import { PATTERN_MEANINGS, validateHostModel } from '../../lib/model/validate';
 import { exampleHostModel } from '../fixtures/host-model';
 import { newHost } from '../helpers/example-props';
 
@@ -43,7 +43,10 @@ describe('host.schema.json', () => {
   const bad: Array<[string, (m: Json) => void, RegExp]> = [
     ['unknown property', (m) => { m.extra = 1; }, /at \/: unknown property 'extra'/],
     ['missing location', (m) => { delete m.location; }, /missing property 'location'/],
-    ['bad fqdn', (m) => { m.fqdn = 'not a host'; }, /at \/fqdn: must match pattern/],
+    ['bad fqdn', (m) => { m.fqdn = 'not a host'; }, /at \/fqdn: must be a lower-case fully qualified domain name \(at least two labels of letters, digits and "-"\), e\.g\. "lists1001\.example\.org"$/],
+    ['bad site name', (m) => { (m.location as Json).site = 'dc 1'; }, /at \/location\/site: must be a short name: a letter or digit, then letters/],
+    ['bad contact e-mail', (m) => { m.contacts = [{ name: 'admins', email: 'nope' }]; }, /at \/contacts\/0\/email: must be an e-mail address/],
+    ['relative path', (m) => { (m.volumes as Json[])[1].mountpoint = 'srv/mailman3'; }, /at \/volumes\/1\/mountpoint: must be an absolute path/],
     ['non-integer inodes', (m) => { (m.volumes as Json[])[0].inodes = 1.5; }, /at \/volumes\/0\/inodes: must be integer/],
     ['bad severity', (m) => { ((m.service as Json).processGroups as Json[])[0].severity = 'page'; }, /at \/service\/processGroups\/0\/severity/],
     ['bad countedBy', (m) => { ((m.service as Json).processGroups as Json[])[13].countedBy = 'pgrep'; }, /at \/service\/processGroups\/13\/countedBy/],
@@ -51,6 +54,20 @@ describe('host.schema.json', () => {
     ['queueFileMaxDepth out of range', (m) => { (m.service as Json).queueFileMaxDepth = 0; }, /at \/service\/queueFileMaxDepth/],
     ['missing queueFileMaxDepth', (m) => { delete (m.service as Json).queueFileMaxDepth; }, /missing property 'queueFileMaxDepth'/],
   ];
+  it('says in words what every pattern of the schema means', () => {
+    const paths: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node as Json)) {
+        if (key === 'pattern' && typeof value === 'string') paths.push(`${at}/pattern`);
+        else walk(value, `${at}/${key}`);
+      }
+    };
+    walk(schema, '#');
+    assert.equal(paths.length, 11);
+    assert.deepEqual(paths.filter((p) => PATTERN_MEANINGS[p] === undefined), []);
+  });
+
   for (const [name, mutate, message] of bad) {
     it(`rejects ${name} with a JSON pointer`, () => {
       const model = JSON.parse(JSON.stringify(exampleHostModel())) as Json;
