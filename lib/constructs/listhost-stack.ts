@@ -8,7 +8,7 @@ import { AnnotationMetadataEntryType, addCustomSynthesis, nullProvider, Terrafor
 import { policyValidation, validationMessages, type SynthPolicyInput } from '../policy/synth-validation';
 import { propErrors } from '../errors';
 import type { HostModel } from '../model/types';
-import type { MonitoringProps } from '../monitoring/alerting-props';
+import { ALERTING_PROP_KEYS, type MonitoringProps } from '../monitoring/alerting-props';
 import { checkAlertingProps } from '../monitoring/alertmanager';
 import { HostsDisagreeError } from '../monitoring/mixin-config';
 import { declareSshVariables, HostProvisioning, type SshVariables } from '../provision/host-provisioning';
@@ -17,6 +17,7 @@ import type { PolicyThread } from '../synth/policy-thread';
 import type { PolicyJob, PolicyVerdict } from '../synth/policy-thread-protocol';
 import { renderStackArtifacts, type StackArtifacts } from '../synth/stack-artifacts';
 import { writeStackArtifacts } from '../synth/writer';
+import { allKeys, checkKnownProps } from './known-props';
 import { checkUrl } from './prop-checks';
 import type { ServiceHost } from './service-host';
 import { rootfsContributors } from '../render/contributors';
@@ -24,6 +25,8 @@ import { rootfsContributors } from '../render/contributors';
 export interface ListhostStackProps {
   readonly monitoring: MonitoringProps;
 }
+
+const STACK_PROP_KEYS = allKeys<ListhostStackProps>()(['monitoring']);
 
 const LISTHOST_STACK = Symbol.for('cdktf-listhost.ListhostStack');
 
@@ -69,7 +72,9 @@ export class ListhostStack extends TerraformStack {
     super(scope, id);
     Object.defineProperty(this, LISTHOST_STACK, { value: true });
     const where = `ListhostStack ${id}`;
+    checkKnownProps(where, '', props, STACK_PROP_KEYS, 'ListhostStack');
     if (!props?.monitoring) throw propErrors.required(where, 'monitoring', '{ runbookBaseUrl, alerting: { pager, tickets } }');
+    checkKnownProps(where, 'monitoring', props.monitoring, ALERTING_PROP_KEYS.monitoring, 'monitoring');
     if (props.monitoring.runbookBaseUrl === undefined) throw propErrors.required(where, 'monitoring.runbookBaseUrl', 'the URL where monitoring/runbooks/ is published, e.g. "https://runbooks.example.org/lists/"');
     checkUrl(where, 'monitoring.runbookBaseUrl', props.monitoring.runbookBaseUrl);
     if (!props.monitoring.runbookBaseUrl.endsWith('/')) {

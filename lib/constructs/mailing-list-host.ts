@@ -6,7 +6,8 @@
 import type { Construct } from 'constructs';
 import { propErrors } from '../errors';
 import type { ProcessGroupModel, QueueModel } from '../model/types';
-import { MAILMAN_DEFAULTS, mailmanServiceDefinition, type MailmanProps } from './mailman-service';
+import { checkKnownProps, PROP_KEYS } from './known-props';
+import { MAILMAN_DEFAULTS, MAILMAN_PROP_KEYS, mailmanServiceDefinition, type MailmanProps } from './mailman-service';
 import type { HostBaseProps } from './props';
 import { checkPath } from './prop-checks';
 import { ServiceHost } from './service-host';
@@ -19,6 +20,9 @@ export interface MailingListHostProps extends HostBaseProps, MailmanProps {
   readonly webUrl?: string;
 }
 
+/** HostBaseProps, MailmanProps and webUrl: the keys of MailingListHostProps. */
+const MAILING_LIST_HOST_KEYS: readonly string[] = [...PROP_KEYS.host, ...MAILMAN_PROP_KEYS, 'webUrl'];
+
 export class MailingListHost extends ServiceHost {
   /** The Mailman version the runners and queues were derived from. */
   public readonly mailmanVersion: string;
@@ -28,13 +32,14 @@ export class MailingListHost extends ServiceHost {
   public readonly restWorkers: number;
 
   constructor(scope: Construct, id: string, props: MailingListHostProps) {
-    if (props === undefined || props === null || typeof props !== 'object') {
-      throw propErrors.required(`${scope.node.path}/${id}`, 'props', 'the MailingListHost props');
-    }
-    if (!props.dataVolume || typeof props.dataVolume !== 'object') {
-      throw propErrors.required(`${scope.node.path}/${id}`, 'dataVolume', '{ mountpoint, device, size }: Mailman keeps its data and queues there');
-    }
     const path = `${scope.node.path}/${id}`;
+    if (props === undefined || props === null || typeof props !== 'object') {
+      throw propErrors.required(path, 'props', 'the MailingListHost props');
+    }
+    checkKnownProps(path, '', props, MAILING_LIST_HOST_KEYS, 'MailingListHost');
+    if (!props.dataVolume || typeof props.dataVolume !== 'object') {
+      throw propErrors.required(path, 'dataVolume', '{ mountpoint, device, size }: Mailman keeps its data and queues there');
+    }
     // Mailman's directories default to the data volume: check it before deriving them.
     const dataMountpoint = checkPath(path, 'dataVolume.mountpoint', props.dataVolume.mountpoint);
     if (dataMountpoint === '/') throw propErrors.invalid(path, 'dataVolume.mountpoint', dataMountpoint, 'a mount point other than "/"');

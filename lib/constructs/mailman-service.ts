@@ -7,6 +7,7 @@ import { propErrors } from '../errors';
 import {
   MAILMAN_QUEUE_FILE_GLOB, MAILMAN_QUEUE_FILE_PATTERN, mailmanRelease, GROWTH_PAGING_QUEUES, PAGING_QUEUES, SUPPORTED_MAILMAN_SERIES, TICKET_QUEUES,
 } from '../model/mailman-catalogue';
+import { allKeys, checkKnownProps } from './known-props';
 import type { QueueThresholdProps } from './props';
 import { checkInteger, checkName, checkPath, checkPowerOfTwo, checkServiceUnit } from './prop-checks';
 import { resolveQueueThresholds, type ProcessGroupProps, type QueueProps, type ServiceDefinitionProps, type ServiceVocabularyProps } from './service-definition';
@@ -60,6 +61,12 @@ export interface MailmanProps {
   readonly queueThresholds?: QueueThresholdProps;
 }
 
+/** The keys of MailmanProps (known-props.ts). */
+export const MAILMAN_PROP_KEYS = allKeys<MailmanProps>()([
+  'mailmanVersion', 'runners', 'restWorkers', 'varDirectory', 'queueDirectory', 'configFile', 'binDirectory', 'user', 'unit', 'queueThresholds',
+]);
+const RUNNER_PROP_KEYS = allKeys<RunnerProps>()(['instances']);
+
 export const MAILMAN_DEFAULTS = {
   mailmanVersion: '3.3.8',
   restWorkers: 2,
@@ -101,6 +108,7 @@ export function mailmanServiceDefinition(construct: string, props: MailmanProps,
     if (!release.runners.includes(name)) {
       throw propErrors.invalid(construct, `runners.${name}`, name, `one of Mailman ${version}'s runners: ${release.runners.join(', ')}`);
     }
+    checkKnownProps(construct, `runners.${name}`, runners[name], RUNNER_PROP_KEYS, 'a runner');
   }
   const restWorkers = checkInteger(construct, 'restWorkers', props.restWorkers ?? MAILMAN_DEFAULTS.restWorkers, 1, 64);
   const binDirectory = checkPath(construct, 'binDirectory', props.binDirectory ?? MAILMAN_DEFAULTS.binDirectory);

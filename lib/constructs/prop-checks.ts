@@ -142,3 +142,8 @@ export function checkServiceUnit(construct: string, prop: string, value: string 
   }
   return value;
 }
+
+export function checkBoolean(construct: string, prop: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw propErrors.invalid(construct, prop, value, 'true or false');
+  return value;
+}

@@ -5,6 +5,7 @@
 import { propErrors } from '../errors';
 import type { HostModel, ServiceModel, VolumeModel } from '../model/types';
 import { deviceOverlap, diskOf, maxInodes, MIN_BYTES_PER_INODE } from '../model/volumes';
+import { checkKnownProps, PROP_KEYS } from './known-props';
 import type { HostBaseProps, VolumeProps } from './props';
 import {
   checkBytes, checkEmail, checkFqdn, checkInteger, checkName, checkPath, checkPercent, checkText, checkUrl,
@@ -33,6 +34,7 @@ const FSTYPE = /^[a-z0-9]{2,16}$/;
 
 function resolveVolume(construct: string, prop: string, name: string, props: VolumeProps | undefined, managed: boolean, inodesDefault?: number): VolumeModel {
   if (props === undefined || typeof props !== 'object') throw propErrors.required(construct, prop, '{ mountpoint, device, size }');
+  checkKnownProps(construct, prop, props, managed ? PROP_KEYS.restoreVolume : PROP_KEYS.volume, managed ? 'a restore volume' : 'a volume');
   const fstype = props.fstype ?? 'ext4';
   if (!FSTYPE.test(fstype)) throw propErrors.invalid(construct, `${prop}.fstype`, fstype, 'a filesystem type such as "ext4" or "xfs"');
   if (managed && fstype !== 'ext4') {
@@ -84,6 +86,15 @@ export function resolveHost(construct: string, props: HostBaseProps, service: Se
   if (!props.platform) throw propErrors.required(construct, 'platform', '{ os, release, agent: { name, version } }');
   if (!props.platform.agent) throw propErrors.required(construct, 'platform.agent', '{ name, version } of the config-management agent');
   if (!props.backup) throw propErrors.required(construct, 'backup', '{ expectedFiles, restoreVolume }');
+  checkKnownProps(construct, 'location', props.location, PROP_KEYS.location, 'location');
+  checkKnownProps(construct, 'platform', props.platform, PROP_KEYS.platform, 'platform');
+  checkKnownProps(construct, 'platform.agent', props.platform.agent, PROP_KEYS.agent, 'platform.agent');
+  checkKnownProps(construct, 'backup', props.backup, PROP_KEYS.backup, 'backup');
+  checkKnownProps(construct, 'filesystemThresholds', props.filesystemThresholds, PROP_KEYS.filesystemThresholds, 'filesystemThresholds');
+  checkKnownProps(construct, 'selfHeal', props.selfHeal, PROP_KEYS.selfHeal, 'selfHeal');
+  checkKnownProps(construct, 'exporters', props.exporters, PROP_KEYS.exporters, 'exporters');
+  checkKnownProps(construct, 'database', props.database, PROP_KEYS.endpoint, 'database');
+  (props.contacts ?? []).forEach((contact, i) => checkKnownProps(construct, `contacts[${i}]`, contact, PROP_KEYS.contact, 'a contact'));
 
   const root = resolveVolume(construct, 'rootVolume', 'root', props.rootVolume, false);
   if (root.mountpoint !== '/') throw propErrors.invalid(construct, 'rootVolume.mountpoint', root.mountpoint, '"/"');

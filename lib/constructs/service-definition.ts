@@ -4,12 +4,15 @@
  * one from Mailman's version; any other service (a Postfix relay, a job
  * runner) declares its own.
  */
-import { alertPrefixOf } from '../model/alert-prefix';
 import { PROCESS_REGEX, QUEUE_FILE_REGEX, portableRegexExpectation, portableRegexProblem, type RegexDialect } from '../model/portable-regex';
 import { propErrors } from '../errors';
-import type { ProcessCounter, ProcessGroupModel, QueueCheckSource, QueueModel, ServiceModel, ServiceVocabularyModel } from '../model/types';
+import type { ProcessCounter, ProcessGroupModel, QueueCheckSource, QueueModel, ServiceModel } from '../model/types';
+import { allKeys, checkKnownProps, PROP_KEYS } from './known-props';
 import type { QueueThresholdProps } from './props';
-import { checkInteger, checkName, checkPath, checkServiceUnit, checkText, isPlainText } from './prop-checks';
+import { resolveVocabulary, type ServiceVocabularyProps } from './service-vocabulary';
+import { checkBoolean, checkInteger, checkName, checkPath, checkServiceUnit, checkText, isPlainText } from './prop-checks';
+
+export { resolveVocabulary, type ServiceVocabularyProps } from './service-vocabulary';
 
 /** A group of processes that must be alive. */
 export interface ProcessGroupProps {
@@ -99,59 +102,6 @@ export interface QueueProps {
   readonly pagesOnGrowth?: boolean;
 }
 
-/**
- * How alerts, runbooks and dashboards name the parts of the service. Every
- * word has a service-neutral default; MailingListHost sets Mailman's.
- * Plain words only (letters, digits, spaces, `'`, `,`, `.`, `-`; at most 60
- * characters): they go into alert templates, YAML and Markdown as they are.
- */
-export interface ServiceVocabularyProps {
-  /**
-   * The service as people call it, in alert summaries and dashboard titles.
-   * @default - the alert prefix (metricPrefix in CamelCase, e.g. `Postfix`)
-   */
-  readonly displayName?: string;
-  /**
-   * One process of a worker group: `runner` (Mailman), `daemon` (Postfix).
-   * @default 'worker'
-   */
-  readonly worker?: string;
-  /**
-   * Plural of `worker`.
-   * @default - `worker` + 's'
-   */
-  readonly workers?: string;
-  /**
-   * The supervisor process (the group with role `master`).
-   * @default 'master'
-   */
-  readonly supervisor?: string;
-  /**
-   * Whether the supervisor starts a worker again when it dies (Postfix's
-   * master does, throttled; Mailman's master does not). Decides what the
-   * worker alert and runbook say about a worker that stays down.
-   * @default false
-   */
-  readonly supervisorRestartsWorkers?: boolean;
-  /**
-   * A legitimate burst that fills a queue and then drains, so a large queue
-   * alone is no alarm: `a big posting` (Mailman), `a burst of mail`.
-   * @default 'a burst of messages'
-   */
-  readonly burst?: string;
-  /**
-   * What a human does with failed messages once the cause is fixed:
-   * `unshunt` (Mailman), `requeue`, `release`.
-   * @default 'requeue'
-   */
-  readonly requeue?: string;
-  /**
-   * What the web front end depends on, named by the web alert: `the REST runner`.
-   * @default - "the service's " + workers
-   */
-  readonly webBackend?: string;
-}
-
 export interface ServiceDefinitionProps {
   /** e.g. `postfix`. */
   readonly kind: string;
@@ -238,45 +188,15 @@ export const DEFAULT_QUEUE_THRESHOLDS = { ageWarningSeconds: 900, ageCriticalSec
 const GROUPNAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const METRIC_PREFIX = /^[a-z][a-z0-9_]{0,30}$/;
 
-const VOCABULARY_WORDS = /^[A-Za-z][A-Za-z0-9 ',.-]{0,59}$/;
-
-function checkWords(construct: string, prop: string, value: unknown): string {
-  if (typeof value !== 'string' || !VOCABULARY_WORDS.test(value)) {
-    throw propErrors.invalid(construct, prop, value, "plain words for alerts and runbooks: a letter, then letters, digits, spaces, \"'\", \",\", \".\" or \"-\", at most 60 characters");
-  }
-  return value;
-}
-
-function checkBoolean(construct: string, prop: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw propErrors.invalid(construct, prop, value, 'true or false');
-  return value;
-}
-
-/** The vocabulary with defaults applied, checked; `at` is where it sits in the props. */
-export function resolveVocabulary(construct: string, at: string, metricPrefix: string, props: ServiceVocabularyProps | undefined): ServiceVocabularyModel {
-  if (props !== undefined && (props === null || typeof props !== 'object' || Array.isArray(props))) {
-    throw propErrors.invalid(construct, at, props, 'an object of words ({ worker, supervisor, burst, ... })');
-  }
-  const v = props ?? {};
-  const word = (key: keyof ServiceVocabularyProps, fallback: string) => checkWords(construct, `${at}.${key}`, v[key] ?? fallback);
-  // A default made from another word is checked as that word's consequence, named after the prop the user set.
-  const derived = (key: keyof ServiceVocabularyProps, fallback: string, from: keyof ServiceVocabularyProps) => {
-    if (v[key] !== undefined || VOCABULARY_WORDS.test(fallback)) return word(key, fallback);
-    throw propErrors.invalid(construct, `${at}.${from}`, v[from], `words short enough that ${at}.${key}, made from it as ${JSON.stringify(fallback)}, stays within 60 characters; or set ${at}.${key} too`);
-  };
-  const worker = word('worker', 'worker');
-  const workers = derived('workers', `${worker}s`, 'worker');
-  return {
-    displayName: word('displayName', alertPrefixOf(metricPrefix)),
-    worker,
-    workers,
-    supervisor: word('supervisor', 'master'),
-    supervisorRestartsWorkers: checkBoolean(construct, `${at}.supervisorRestartsWorkers`, v.supervisorRestartsWorkers ?? false),
-    burst: word('burst', 'a burst of messages'),
-    requeue: word('requeue', 'requeue'),
-    webBackend: derived('webBackend', `the service's ${workers}`, v.workers !== undefined ? 'workers' : 'worker'),
-  };
-}
+/** The keys of each interface above, checked by the compiler against it (known-props.ts). */
+const SERVICE_PROP_KEYS = {
+  definition: allKeys<ServiceDefinitionProps>()([
+    'kind', 'version', 'metricPrefix', 'unit', 'restartCommand', 'configFile', 'processGroups', 'queues', 'queueFilePattern', 'queueFileGlob',
+    'queueFileMaxDepth', 'queueThresholds', 'vocabulary', 'notifyListAdmins', 'queueCheckSource',
+  ]),
+  processGroup: allKeys<ProcessGroupProps>()(['groupname', 'role', 'cmdlineRegex', 'pgrepPattern', 'user', 'expectedProcesses', 'severity', 'countedBy']),
+  queue: allKeys<QueueProps>()(['name', 'directory', 'pagesOnAge', 'ticketWhenNonEmpty', 'pagesOnGrowth']),
+} as const;
 
 /** A `find -name` pattern: one file name, so no `/`. */
 function checkFileGlob(construct: string, prop: string, value: unknown): string {
@@ -298,6 +218,7 @@ function checkRegex(construct: string, prop: string, value: string | undefined, 
 
 /** Queue thresholds with defaults applied, checked; `at` is where they sit in the props. */
 export function resolveQueueThresholds(construct: string, at: string, props: QueueThresholdProps | undefined): Required<QueueThresholdProps> {
+  checkKnownProps(construct, at, props, PROP_KEYS.queueThresholds, 'queueThresholds');
   const thresholds = { ...DEFAULT_QUEUE_THRESHOLDS, ...props };
   checkInteger(construct, `${at}.ageWarningSeconds`, thresholds.ageWarningSeconds, 60, 7 * 86400);
   checkInteger(construct, `${at}.ageCriticalSeconds`, thresholds.ageCriticalSeconds, 60, 7 * 86400);
@@ -316,6 +237,7 @@ export function resolveQueueThresholds(construct: string, at: string, props: Que
 export function resolveServiceDefinition(construct: string, props: ServiceDefinitionProps, prefix = 'service'): ServiceModel {
   const p = (key: string) => (prefix === '' ? key : `${prefix}.${key}`);
   if (!props || typeof props !== 'object') throw propErrors.required(construct, prefix || 'props', '{ kind, version, metricPrefix, unit, configFile, processGroups, queues }');
+  checkKnownProps(construct, prefix, props, SERVICE_PROP_KEYS.definition, 'a service definition');
   const unit = checkServiceUnit(construct, p('unit'), props.unit);
   if (typeof props.metricPrefix !== 'string' || !METRIC_PREFIX.test(props.metricPrefix)) {
     throw propErrors.invalid(construct, p('metricPrefix'), props.metricPrefix, 'a metric name prefix of lower-case letters, digits and "_", such as "postfix"');
@@ -331,6 +253,7 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
   const groupnames = new Set<string>();
   const processGroups: ProcessGroupModel[] = props.processGroups.map((group, i) => {
     const at = p(`processGroups[${i}]`);
+    checkKnownProps(construct, at, group, SERVICE_PROP_KEYS.processGroup, 'a process group');
     if (typeof group.groupname !== 'string' || !GROUPNAME.test(group.groupname)) {
       throw propErrors.invalid(construct, `${at}.groupname`, group.groupname, 'a lower-case name of letters, digits, "_" and "-", such as "postfix-qmgr"');
     }
@@ -358,6 +281,7 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
   const queueNames = new Set<string>();
   const queues: QueueModel[] = props.queues.map((queue, i) => {
     const at = p(`queues[${i}]`);
+    checkKnownProps(construct, at, queue, SERVICE_PROP_KEYS.queue, 'a queue');
     const name = checkName(construct, `${at}.name`, queue.name);
     if (queueNames.has(name)) throw propErrors.conflict(construct, `${at}.name`, name, 'is used by another queue');
     queueNames.add(name);

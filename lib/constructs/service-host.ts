@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { HostModel } from '../model/types';
 import { resolveServiceDefinition, type ServiceDefinitionProps } from './service-definition';
 import { ListhostStack } from './listhost-stack';
+import { checkKnownProps, PROP_KEYS } from './known-props';
 import type { HostBaseProps } from './props';
 import { resolveHost } from './resolve-host';
 
@@ -29,6 +30,8 @@ export class ServiceHost extends Construct {
   constructor(scope: Construct, id: string, props: ServiceHostProps) {
     super(scope, id);
     const stack = ListhostStack.of(this);
+    // A subclass (MailingListHost) checks its own props, which add to these.
+    if (new.target === ServiceHost) checkKnownProps(this.node.path, '', props, [...PROP_KEYS.host, 'service', 'webUrl'], 'ServiceHost');
     const service = resolveServiceDefinition(this.node.path, props.service);
     this.model = resolveHost(this.node.path, props, service, props.webUrl ?? null);
     this.fqdn = this.model.fqdn;

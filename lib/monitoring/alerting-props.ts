@@ -5,6 +5,8 @@
  * Alertmanager host, never as values, so no secret is in the output.
  */
 
+import { allKeys } from '../constructs/known-props';
+
 /**
  * One Alertmanager receiver: a webhook, e-mail, or both (at least one).
  *
@@ -105,3 +107,10 @@ export interface MonitoringProps {
   readonly runbookBaseUrl: string;
   readonly alerting: AlertingProps;
 }
+
+/** The keys of each interface above, checked by the compiler against it (constructs/known-props.ts). */
+export const ALERTING_PROP_KEYS = {
+  receiver: allKeys<ReceiverProps>()(['name', 'webhookUrlFile', 'webhookUrl', 'webhookCredentialsFile', 'email', 'sendResolved']),
+  alerting: allKeys<AlertingProps>()(['pager', 'tickets', 'listAdmins', 'smarthost', 'emailFrom', 'smtpRequireTls', 'smtpAuthUsername', 'smtpAuthPasswordFile', 'alertmanagerVersion']),
+  monitoring: allKeys<MonitoringProps>()(['runbookBaseUrl', 'alerting']),
+} as const;

@@ -20,7 +20,8 @@ import { stringify } from 'yaml';
 import { propErrors } from '../errors';
 import type { HostModel } from '../model/types';
 import { generatedHeader } from '../render/shell';
-import type { AlertingProps, ReceiverProps } from './alerting-props';
+import { ALERTING_PROP_KEYS, type AlertingProps, type ReceiverProps } from './alerting-props';
+import { checkKnownProps } from '../constructs/known-props';
 import { isPlainText, isStrictUrl } from '../constructs/prop-checks';
 
 const CONSTRUCT = 'ListhostStack';
@@ -104,6 +105,7 @@ interface CheckedAlerting {
 
 function checkReceiver(construct: string, prop: string, r: ReceiverProps, version: [number, number, number]): void {
   if (typeof r !== 'object' || r === null) throw propErrors.invalid(construct, prop, r, 'a receiver { name, webhookUrl | webhookUrlFile | email }');
+  checkKnownProps(construct, prop, r, ALERTING_PROP_KEYS.receiver, 'a receiver');
   if (typeof r.name !== 'string' || !RECEIVER_NAME.test(r.name)) {
     throw propErrors.invalid(construct, `${prop}.name`, r.name, 'a receiver name of letters, digits, ".", "_" and "-" (at most 63), e.g. "oncall-pager"');
   }
@@ -182,6 +184,7 @@ function checkWebhookUrl(construct: string, prop: string, value: unknown): void 
  */
 export function checkAlertingProps(alerting: AlertingProps, construct: string = CONSTRUCT): CheckedAlerting {
   if (typeof alerting !== 'object' || alerting === null) throw propErrors.required(construct, PROP, '{ pager, tickets }');
+  checkKnownProps(construct, PROP, alerting, ALERTING_PROP_KEYS.alerting, 'alerting');
   const versionText = alerting.alertmanagerVersion ?? DEFAULT_ALERTMANAGER_VERSION;
   const version = typeof versionText === 'string' ? parseVersion(versionText) : undefined;
   if (!version) throw propErrors.invalid(construct, `${PROP}.alertmanagerVersion`, versionText, 'a version like "0.25.0"');

@@ -88,6 +88,18 @@ const cases: Array<[string, Mutate, RegExp]> = [
   ['queue age critical below warning', (p) => ({ ...p, queueThresholds: { ageWarningSeconds: 900, ageCriticalSeconds: 600 } }), /prop 'queueThresholds.ageCriticalSeconds' is 600, which must be above ageWarningSeconds \(900\)/],
   ['queue age warning too small', (p) => ({ ...p, queueThresholds: { ageWarningSeconds: 1 } }), /prop 'queueThresholds.ageWarningSeconds' is 1/],
   ['queue messages', (p) => ({ ...p, queueThresholds: { messagesWarning: -5 } }), /prop 'queueThresholds.messagesWarning'/],
+  // Misspelt props, which TypeScript lets through when the object is built with spreads or `any`: ignored, they would leave the default in place.
+  ['misspelt optional prop', (p) => ({ ...p, filesystemThreshold: { inodesFreeWarningPercent: 30 } }),
+    /prop 'filesystemThreshold' is not a prop of MailingListHost; did you mean 'filesystemThresholds'\? \(MailingListHost takes fqdn, location, .*, webUrl\)\.$/],
+  ['unknown prop', (p) => ({ ...p, colour: 'blue' }), /prop 'colour' is not a prop of MailingListHost \(MailingListHost takes /],
+  ['misspelt self-heal prop', (p) => ({ ...p, selfHeal: { minIntervalSecond: 3600 } }),
+    /prop 'selfHeal.minIntervalSecond' is not a prop of selfHeal; did you mean 'minIntervalSeconds'\? \(selfHeal takes minIntervalSeconds, checkIntervalSeconds\)/],
+  ['misspelt volume prop', (p) => ({ ...p, dataVolume: { ...p.dataVolume, bytesPerinode: 4096 } }), /prop 'dataVolume.bytesPerinode' is not a prop of a volume; did you mean 'bytesPerInode'\?/],
+  ['misspelt restore volume prop', (p) => ({ ...p, backup: { ...p.backup, restoreVolume: { ...restore, inode: 10 } } }), /prop 'backup.restoreVolume.inode' is not a prop of a restore volume; did you mean 'inodes'\?/],
+  ['misspelt backup prop', (p) => ({ ...p, backup: { ...p.backup, inodeHeadRoom: 3 } }), /prop 'backup.inodeHeadRoom' is not a prop of backup; did you mean 'inodeHeadroom'\?/],
+  ['misspelt runner prop', (p) => ({ ...p, runners: { out: { instance: 2 } } }), /prop 'runners.out.instance' is not a prop of a runner; did you mean 'instances'\?/],
+  ['misspelt contact prop', (p) => ({ ...p, contacts: [{ name: 'admins', emial: 'a@example.org' }] }), /prop 'contacts\[0\].emial' is not a prop of a contact; did you mean 'email'\?/],
+  ['misspelt location prop', (p) => ({ ...p, location: { site: 'dc1', row: 'A', rck: '4' } }), /prop 'location.rck' is not a prop of location; did you mean 'rack'\?/],
 ];
 
 describe('MailingListHost rejects bad props', () => {
@@ -122,6 +134,11 @@ describe('ListhostStack rejects bad props', () => {
     ['receiver with a bad e-mail', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, tickets: { name: 't', email: 'nope' } } } }, /: ListhostStack lists: prop 'monitoring.alerting.tickets.email'/],
     ['receiver with a secret in the webhook URL', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, pager: { name: 'p', webhookUrl: 'https://x.example.org/hook?token=s3cret' } } } }, /prop 'monitoring.alerting.pager.webhookUrl'/],
     ['two receivers with one name', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, tickets: { name: 'oncall-pager', email: 't@example.org' } } } }, /prop 'monitoring.alerting.tickets.name'/],
+    ['misspelt stack prop', { monitoring: STACK_PROPS.monitoring, monitor: {} }, /ListhostStack lists: prop 'monitor' is not a prop of ListhostStack \(ListhostStack takes monitoring\)/],
+    ['misspelt monitoring prop', { monitoring: { ...STACK_PROPS.monitoring, runbookBaseURL: 'https://x.example.org/' } }, /prop 'monitoring.runbookBaseURL' is not a prop of monitoring; did you mean 'runbookBaseUrl'\?/],
+    ['misspelt alerting prop', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, smartHost: 'mx:25' } } }, /prop 'monitoring.alerting.smartHost' is not a prop of alerting; did you mean 'smarthost'\?/],
+    ['misspelt receiver prop', { monitoring: { ...STACK_PROPS.monitoring, alerting: { ...STACK_PROPS.monitoring.alerting, tickets: { name: 't', email: 't@example.org', sendResolve: false } } } },
+      /prop 'monitoring.alerting.tickets.sendResolve' is not a prop of a receiver; did you mean 'sendResolved'\?/],
   ];
   for (const [name, props, message] of stackCases) {
     it(name, () => assert.throws(() => new ListhostStack(Testing.app(), 'lists', props as never), message));

@@ -98,6 +98,13 @@ describe('ServiceHost with a service of its own', () => {
     ['duplicate queue', { queues: [relay.queues[0], relay.queues[0]] }, /prop 'service.queues\[1\].name' is "active", which is used by another queue/],
     ['thresholds', { queueThresholds: { ageWarningSeconds: 3000 } }, /prop 'service.queueThresholds.ageCriticalSeconds' is 1800, which must be above ageWarningSeconds \(3000\)/],
     ['restart command', { restartCommand: [] }, /prop 'service.restartCommand'/],
+    ['misspelt service prop', { queueFileMaxdepth: 2 } as never, /prop 'service.queueFileMaxdepth' is not a prop of a service definition; did you mean 'queueFileMaxDepth'\?/],
+    ['misspelt process group prop', { processGroups: [{ ...relay.processGroups[0], expected: 2 } as never] },
+      /prop 'service.processGroups\[0\].expected' is not a prop of a process group \(a process group takes groupname, role, cmdlineRegex, /],
+    ['misspelt queue prop', { queues: [{ ...relay.queues[0], pageOnAge: true } as never] }, /prop 'service.queues\[0\].pageOnAge' is not a prop of a queue; did you mean 'pagesOnAge'\?/],
+    ['misspelt queue threshold', { queueThresholds: { ageWarningSecond: 600 } as never }, /prop 'service.queueThresholds.ageWarningSecond' is not a prop of queueThresholds; did you mean 'ageWarningSeconds'\?/],
+    ['misspelt vocabulary word', { vocabulary: { supervisorRestartWorkers: true } as never },
+      /prop 'service.vocabulary.supervisorRestartWorkers' is not a prop of vocabulary; did you mean 'supervisorRestartsWorkers'\?/],
     ['queue file depth 0', { queueFileMaxDepth: 0 }, /prop 'service.queueFileMaxDepth' is 0; expected a whole number from 1 to 4/],
     ['queue file depth 5', { queueFileMaxDepth: 5 }, /prop 'service.queueFileMaxDepth' is 5; expected a whole number from 1 to 4/],
     ['queue file depth 1.5', { queueFileMaxDepth: 1.5 }, /prop 'service.queueFileMaxDepth' is 1.5/],
@@ -175,4 +182,13 @@ describe('ServiceHost regexes: only what RE2 (process-exporter) and POSIX ERE (p
       });
     });
   }
+});
+
+describe('ServiceHost props', () => {
+  it('a misspelt host prop is named, not ignored', () => {
+    assert.throws(
+      () => new ServiceHost(newStack(), 'relay', { ...props(), webURL: 'https://relay1001.example.org/' } as never),
+      /^ListhostPropError: lists\/relay: prop 'webURL' is not a prop of ServiceHost; did you mean 'webUrl'\? \(ServiceHost takes fqdn, .*, service, webUrl\)\.$/m,
+    );
+  });
 });

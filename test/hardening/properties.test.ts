@@ -24,7 +24,7 @@ import { renderIcinga2 } from '../../lib/render/icinga2';
 import { renderRootfs } from '../../lib/render/rootfs';
 import { rootfsContributors } from '../../lib/render/contributors';
 import { renderStackArtifacts } from '../../lib/synth/stack-artifacts';
-import { hostProps, STACK_PROPS } from '../helpers/example-props';
+import { hostBaseProps, hostProps, STACK_PROPS } from '../helpers/example-props';
 import { run } from '../helpers/run';
 import { IcingaInstance } from '../icinga2/icinga';
 import { show, valueOf, VALID, type ValueKind } from './fuzz/generators';
@@ -254,8 +254,7 @@ function serviceBatch(cases: ReadonlyArray<readonly [string, string]>): void {
   const accepted: { host: ServiceHost; field: ServiceField; value: string }[] = [];
   cases.forEach(([fieldName, value], i) => {
     const field = SERVICE_FIELDS.find((f) => f[0] === fieldName)!;
-    const { webUrl: _w, ...base } = hostProps(`r${i}.fuzz.example.org`);
-    const props = { ...base, service: withValue(SERVICE, fieldName, value) };
+    const props = { ...hostBaseProps(`r${i}.fuzz.example.org`), service: withValue(SERVICE, fieldName, value) };
     try {
       accepted.push({ host: new ServiceHost(stack, `r${i}`, props), field, value });
     } catch (error) {
@@ -286,9 +285,8 @@ describe('property: ServiceHost service props are rejected clearly or come out e
   // Found by this property: these came out as U+FFFD or as the renderer's bare "NUL byte" error.
   it('rejects NUL and unpaired surrogates in globs, regexes and restart words', () => {
     for (const [field, value] of [['queueFileGlob', '*\0'], ['queueFileGlob', '*\uD800'], ['restartCommand.2', 'x\uD800'], ['processGroups.1.cmdlineRegex', '^q\uDC00'], ['queueFilePattern', '^[0-9]+\uD800']] as const) {
-      const { webUrl: _w, ...base } = hostProps('r1.fuzz.example.org');
       assert.throws(
-        () => new ServiceHost(new ListhostStack(Testing.app(), 'relays', STACK_PROPS), 'r1', { ...base, service: withValue(SERVICE, field, value) }),
+        () => new ServiceHost(new ListhostStack(Testing.app(), 'relays', STACK_PROPS), 'r1', { ...hostBaseProps('r1.fuzz.example.org'), service: withValue(SERVICE, field, value) }),
         (error) => (assertPropError(error, 'relays/r1', [errorProp(field)], `${field}=${show(value)}`), true),
       );
     }

@@ -1,12 +1,21 @@
 /** Props and stacks for construct tests. */
 import { App, Testing } from 'cdktf';
-import { ListhostStack, MailingListHost, type MailingListHostProps, type ListhostStackProps } from '../../lib';
+import { ListhostStack, MailingListHost, type HostBaseProps, type MailingListHostProps, type ListhostStackProps } from '../../lib';
 import { LISTS_STACK_PROPS, listHostProps } from '../../examples/wikimedia-lists/fleet';
 
 export const STACK_PROPS: ListhostStackProps = LISTS_STACK_PROPS;
 
 export function hostProps(fqdn = 'lists1001.example.org', site = 'dc1', row = 'A'): MailingListHostProps {
   return listHostProps({ fqdn, site, row, database: fqdn.startsWith('lists1') ? 'db1001.example.org' : 'db2001.example.org' });
+}
+
+/** hostProps() without the Mailman props: the generic part a ServiceHost of another service shares with the example. */
+export function hostBaseProps(fqdn = 'lists1001.example.org', site = 'dc1', row = 'A'): HostBaseProps {
+  const p = hostProps(fqdn, site, row);
+  return {
+    fqdn: p.fqdn, location: p.location, platform: p.platform, contacts: p.contacts, rootVolume: p.rootVolume, dataVolume: p.dataVolume, backup: p.backup,
+    filesystemThresholds: p.filesystemThresholds, selfHeal: p.selfHeal, exporters: p.exporters, database: p.database,
+  };
 }
 
 export function newStack(): ListhostStack {

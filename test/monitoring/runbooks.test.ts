@@ -11,7 +11,7 @@ import { renderRunbooks, type AlertSummary } from '../../lib/monitoring/runbooks
 import { hostClasses } from '../../lib/monitoring/runbooks/hosts';
 import { ServiceHost } from '../../lib';
 import { exampleHostModel } from '../fixtures/host-model';
-import { hostProps, newStack } from '../helpers/example-props';
+import { hostBaseProps, newStack } from '../helpers/example-props';
 import { run } from '../helpers/run';
 
 const BASE = 'https://runbooks.example.org/lists/';
@@ -265,10 +265,9 @@ describe('bad input', () => {
 
 describe('runbook pages for a stack of two services', () => {
   const relay = new ServiceHost(newStack(), 'relay1001', {
-    ...hostProps('relay1001.example.org'),
-    dataVolume: { mountpoint: '/var/spool/postfix', device: '/dev/vdb1', size: '50GiB' },
+    ...hostBaseProps('relay1001.example.org'),
     database: undefined,
-    webUrl: undefined,
+    dataVolume: { mountpoint: '/var/spool/postfix', device: '/dev/vdb1', size: '50GiB' },
     service: {
       kind: 'postfix', version: '3.7.11', metricPrefix: 'postfix', unit: 'postfix@-.service', configFile: '/etc/postfix/main.cf',
       processGroups: [{ groupname: 'postfix-qmgr', role: 'queue manager', cmdlineRegex: '^qmgr( |$)', user: 'postfix' }],
