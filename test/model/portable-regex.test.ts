@@ -72,6 +72,14 @@ describe('portable regexes: accepted', () => {
       assert.equal(portableRegexProblem(host.model.service.queueFilePattern!, QUEUE_FILE_REGEX), undefined);
     }
   });
+
+  it('keeps what it accepted per dialect: a pattern accepted for processes is still checked for queue files', () => {
+    const pattern = '^[0-9]{10}\\.pck$';
+    for (let i = 0; i < 2; i++) {
+      assert.equal(portableRegexProblem(pattern, PROCESS_REGEX), undefined);
+      assert.match(portableRegexProblem(pattern, QUEUE_FILE_REGEX) ?? '', /the interval "\{10\}" is read as literal braces by mawk/);
+    }
+  });
 });
 
 describe('portable regexes: rejected, with where and what to write instead', () => {
