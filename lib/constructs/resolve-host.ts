@@ -56,15 +56,16 @@ function resolveVolume(construct: string, prop: string, name: string, props: Vol
 
 function assertSeparate(construct: string, restore: VolumeModel, other: VolumeModel, otherProp: string): void {
   const why = 'restores must go to a volume of their own, so a restore cannot exhaust the inodes the service needs (2014)';
-  if (restore.mountpoint === other.mountpoint || restore.device === other.device) {
+  const overlap = deviceOverlap(restore.device, other.device);
+  if (restore.mountpoint === other.mountpoint || overlap === 'same') {
     throw propErrors.conflict(construct, 'backup.restoreVolume', { mountpoint: restore.mountpoint, device: restore.device },
       `shares its ${restore.mountpoint === other.mountpoint ? 'mount point' : 'device'} with ${otherProp}: ${why}`);
   }
-  if (deviceOverlap(restore.device, other.device) === 'contains') {
-    const overlap = diskOf(other.device) === restore.device
+  if (overlap === 'contains') {
+    const which = diskOf(other.device) === restore.device
       ? `is the disk that holds ${otherProp} (${other.device}): formatting it would destroy that volume`
       : `is a partition of ${other.device}, the whole disk ${otherProp} uses: the two cannot both hold a filesystem`;
-    throw propErrors.conflict(construct, 'backup.restoreVolume.device', restore.device, `${overlap}; ${why}`);
+    throw propErrors.conflict(construct, 'backup.restoreVolume.device', restore.device, `${which}; ${why}`);
   }
 }
 

@@ -22,6 +22,9 @@ export interface ServiceHostProps extends HostBaseProps {
   readonly webUrl?: string;
 }
 
+/** HostBaseProps, service and webUrl: the keys of ServiceHostProps. */
+const SERVICE_HOST_KEYS: readonly string[] = [...PROP_KEYS.host, 'service', 'webUrl'];
+
 export class ServiceHost extends Construct {
   /** The resolved, plain host model: what every renderer and rule reads. */
   public readonly model: HostModel;
@@ -31,7 +34,7 @@ export class ServiceHost extends Construct {
     super(scope, id);
     const stack = ListhostStack.of(this);
     // A subclass (MailingListHost) checks its own props, which add to these.
-    if (new.target === ServiceHost) checkKnownProps(this.node.path, '', props, [...PROP_KEYS.host, 'service', 'webUrl'], 'ServiceHost');
+    if (new.target === ServiceHost) checkKnownProps(this.node.path, '', props, SERVICE_HOST_KEYS, 'ServiceHost');
     const service = resolveServiceDefinition(this.node.path, props.service);
     this.model = resolveHost(this.node.path, props, service, props.webUrl ?? null);
     this.fqdn = this.model.fqdn;

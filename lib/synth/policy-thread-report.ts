@@ -23,9 +23,14 @@ export function startPolicyThread(app: App, stacks: readonly ListhostStack[]): P
   return thread;
 }
 
-/** cdktf's own failure for a stack's validation errors, listed as its runAllValidations lists them. */
+/** A stack's validation errors, listed as cdktf's runAllValidations lists them. */
+export function validationErrorList(stack: ListhostStack, errors: readonly string[]): string {
+  return errors.map((error) => `[${stack.node.path}] ${error}`).join('\n  ');
+}
+
+/** cdktf's own failure for a stack's validation errors. */
 function validationFailure(stack: ListhostStack, errors: readonly string[]): Error {
-  return stackValidationFailure(errors.map((error) => `[${stack.node.path}] ${error}`).join('\n  '));
+  return stackValidationFailure(validationErrorList(stack, errors));
 }
 
 const ANNOTATION_LEVELS: readonly string[] = [AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR];

@@ -12,7 +12,7 @@ import { ListhostStack } from '../constructs/listhost-stack';
 import { propErrors } from '../errors';
 import { stageOutdir } from './atomic-outdir';
 import type { PolicyThread } from './policy-thread';
-import { completePolicy, policyFailure, startPolicyThread } from './policy-thread-report';
+import { completePolicy, policyFailure, startPolicyThread, validationErrorList } from './policy-thread-report';
 import { writeGenerationMarkers } from './generation';
 
 /**
@@ -62,7 +62,7 @@ function runMandatoryPolicy(stacks: readonly ListhostStack[]): void {
     if (errors.length > 0) {
       throw new Error(
         `cdktf-listhost: the App's skipValidation does not skip the listhost policy, whose checks are mandatory. ${stack.node.path} fails it:\n  ` +
-          errors.map((error) => `[${stack.node.path}] ${error}`).join('\n  '),
+          validationErrorList(stack, errors),
       );
     }
   }

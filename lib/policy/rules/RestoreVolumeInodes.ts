@@ -1,7 +1,8 @@
 /**
  * LH010: the restore volume has inodes for the backup's files with
  * headroom, no more than its size can hold (mkfs would fail), and the
- * provisioning script formats it so and refuses a volume with fewer. 2014: the restored files exhausted the filesystem's inodes.
+ * provisioning script formats it so and refuses a volume with fewer.
+ * 2014: the restored files exhausted the filesystem's inodes.
  */
 import { maxInodes, MIN_BYTES_PER_INODE } from '../../model/volumes';
 import { PREPARE_RESTORE_VOLUME } from '../../render/restore-volume';
@@ -36,11 +37,12 @@ export const RestoreVolumeInodes: RuleImplementation = {
         ),
       );
     }
-    if (volume.inodes > maxInodes(volume.sizeBytes)) {
+    const most = maxInodes(volume.sizeBytes);
+    if (volume.inodes > most) {
       violations.push(
         violation(
           'restore:inodes-fit',
-          `${model.fqdn}: the restore volume ${volume.mountpoint} is to be formatted with ${volume.inodes} inodes, more than the ${maxInodes(volume.sizeBytes)} its ${volume.sizeBytes} bytes can hold (one per ${MIN_BYTES_PER_INODE} bytes, mke2fs's smallest ratio): mkfs would fail at terraform apply`,
+          `${model.fqdn}: the restore volume ${volume.mountpoint} is to be formatted with ${volume.inodes} inodes, more than the ${most} its ${volume.sizeBytes} bytes can hold (one per ${MIN_BYTES_PER_INODE} bytes, mke2fs's smallest ratio): mkfs would fail at terraform apply`,
           modelLocation(host, `/volumes/${index}/inodes`),
           [modelLocation(host, `/volumes/${index}/sizeBytes`)],
         ),

@@ -3,8 +3,7 @@
  * data volume, on a device no other volume uses (nor the whole disk of
  * another volume's partition, nor a partition of a disk another volume uses
  * whole), and provisioned with a mount unit for exactly that device and
- * mount point. 2014: configs were
- * restored onto the root filesystem.
+ * mount point. 2014: configs were restored onto the root filesystem.
  */
 import { deviceOverlap } from '../../model/volumes';
 import { mountUnitName, SYSTEMD_DIRECTORY } from '../../render/systemd';
