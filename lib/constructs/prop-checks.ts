@@ -5,6 +5,7 @@
  * conservative character sets here; renderers still quote everything.
  */
 import { propErrors } from '../errors';
+import { EXPECTED } from '../model/expected-values';
 
 /** RFC 1123 host name with at least two labels. */
 const FQDN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
@@ -47,7 +48,7 @@ export function isPlainText(value: string): boolean {
 export function checkFqdn(construct: string, prop: string, value: string | undefined): string {
   if (value === undefined) throw propErrors.required(construct, prop, 'the host\'s fully qualified domain name, e.g. "lists1001.example.org"');
   if (typeof value !== 'string' || !FQDN.test(value)) {
-    throw propErrors.invalid(construct, prop, value, 'a lower-case fully qualified domain name such as "lists1001.example.org" (letters, digits, hyphens, at least two labels)');
+    throw propErrors.invalid(construct, prop, value, EXPECTED.fqdn);
   }
   return value;
 }
@@ -55,7 +56,7 @@ export function checkFqdn(construct: string, prop: string, value: string | undef
 export function checkName(construct: string, prop: string, value: string | undefined): string {
   if (value === undefined) throw propErrors.required(construct, prop, 'a short name (letters, digits, ".", "_", "-")');
   if (typeof value !== 'string' || !NAME.test(value)) {
-    throw propErrors.invalid(construct, prop, value, 'a short name of letters, digits, ".", "_" or "-", starting with a letter or digit, at most 63 characters');
+    throw propErrors.invalid(construct, prop, value, EXPECTED.name);
   }
   return value;
 }
@@ -114,7 +115,7 @@ export function checkUrl(construct: string, prop: string, value: string, protoco
 
 export function checkEmail(construct: string, prop: string, value: string): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(value)) {
-    throw propErrors.invalid(construct, prop, value, 'an e-mail address such as "listadmins@example.org"');
+    throw propErrors.invalid(construct, prop, value, EXPECTED.email);
   }
   return value;
 }
@@ -138,7 +139,7 @@ export function checkBytes(construct: string, prop: string, value: number | stri
 
 export function checkServiceUnit(construct: string, prop: string, value: string | undefined): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9@._-]+\.service$/.test(value)) {
-    throw propErrors.invalid(construct, prop, value, 'a systemd service name such as "mailman3.service"');
+    throw propErrors.invalid(construct, prop, value, EXPECTED.serviceUnit);
   }
   return value;
 }

@@ -3,6 +3,7 @@
  * once, every value checked, errors naming the prop.
  */
 import { propErrors } from '../errors';
+import { EXPECTED } from '../model/expected-values';
 import type { HostModel, ServiceModel, VolumeModel } from '../model/types';
 import { deviceOverlap, diskOf, maxInodes, MIN_BYTES_PER_INODE } from '../model/volumes';
 import { checkKnownProps, PROP_KEYS } from './known-props';
@@ -36,7 +37,7 @@ function resolveVolume(construct: string, prop: string, name: string, props: Vol
   if (props === undefined || typeof props !== 'object') throw propErrors.required(construct, prop, '{ mountpoint, device, size }');
   checkKnownProps(construct, prop, props, managed ? PROP_KEYS.restoreVolume : PROP_KEYS.volume, managed ? 'a restore volume' : 'a volume');
   const fstype = props.fstype ?? 'ext4';
-  if (!FSTYPE.test(fstype)) throw propErrors.invalid(construct, `${prop}.fstype`, fstype, 'a filesystem type such as "ext4" or "xfs"');
+  if (!FSTYPE.test(fstype)) throw propErrors.invalid(construct, `${prop}.fstype`, fstype, EXPECTED.fstype);
   if (managed && fstype !== 'ext4') {
     throw propErrors.invalid(construct, `${prop}.fstype`, fstype, '"ext4": the restore volume is formatted with a fixed inode count (mkfs -N), which ext4 supports');
   }

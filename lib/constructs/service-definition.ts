@@ -6,6 +6,7 @@
  */
 import { PROCESS_REGEX, QUEUE_FILE_REGEX, portableRegexExpectation, portableRegexProblem, type RegexDialect } from '../model/portable-regex';
 import { propErrors } from '../errors';
+import { EXPECTED } from '../model/expected-values';
 import type { ProcessCounter, ProcessGroupModel, QueueCheckSource, QueueModel, ServiceModel } from '../model/types';
 import { allKeys, checkKnownProps, PROP_KEYS } from './known-props';
 import type { QueueThresholdProps } from './props';
@@ -240,7 +241,7 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
   checkKnownProps(construct, prefix, props, SERVICE_PROP_KEYS.definition, 'a service definition');
   const unit = checkServiceUnit(construct, p('unit'), props.unit);
   if (typeof props.metricPrefix !== 'string' || !METRIC_PREFIX.test(props.metricPrefix)) {
-    throw propErrors.invalid(construct, p('metricPrefix'), props.metricPrefix, 'a metric name prefix of lower-case letters, digits and "_", such as "postfix"');
+    throw propErrors.invalid(construct, p('metricPrefix'), props.metricPrefix, EXPECTED.metricPrefix);
   }
   if (!Array.isArray(props.processGroups) || props.processGroups.length === 0) {
     throw propErrors.required(construct, p('processGroups'), 'at least one process group: workers that die must be noticed');
@@ -255,7 +256,7 @@ export function resolveServiceDefinition(construct: string, props: ServiceDefini
     const at = p(`processGroups[${i}]`);
     checkKnownProps(construct, at, group, SERVICE_PROP_KEYS.processGroup, 'a process group');
     if (typeof group.groupname !== 'string' || !GROUPNAME.test(group.groupname)) {
-      throw propErrors.invalid(construct, `${at}.groupname`, group.groupname, 'a lower-case name of letters, digits, "_" and "-", such as "postfix-qmgr"');
+      throw propErrors.invalid(construct, `${at}.groupname`, group.groupname, EXPECTED.groupname);
     }
     if (groupnames.has(group.groupname)) throw propErrors.conflict(construct, `${at}.groupname`, group.groupname, 'is used by another process group');
     groupnames.add(group.groupname);

@@ -6,6 +6,7 @@
 import { alertPrefixOf } from '../model/alert-prefix';
 import type { ServiceVocabularyModel } from '../model/types';
 import { propErrors } from '../errors';
+import { EXPECTED } from '../model/expected-values';
 import { allKeys, checkKnownProps } from './known-props';
 import { checkBoolean } from './prop-checks';
 
@@ -69,7 +70,7 @@ const VOCABULARY_WORDS = /^[A-Za-z][A-Za-z0-9 ',.-]{0,59}$/;
 
 function checkWords(construct: string, prop: string, value: unknown): string {
   if (typeof value !== 'string' || !VOCABULARY_WORDS.test(value)) {
-    throw propErrors.invalid(construct, prop, value, "plain words for alerts and runbooks: a letter, then letters, digits, spaces, \"'\", \",\", \".\" or \"-\", at most 60 characters");
+    throw propErrors.invalid(construct, prop, value, EXPECTED.words);
   }
   return value;
 }

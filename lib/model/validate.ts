@@ -8,6 +8,7 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ListhostSchemaError } from '../errors';
+import { EXPECTED } from './expected-values';
 import generatedHostValidator from './host-validator.generated';
 import { hostModelRegexProblem } from './portable-regex';
 import type { HostModel } from './types';
@@ -16,21 +17,21 @@ const hostValidator = generatedHostValidator as ValidateFunction;
 
 /**
  * What each pattern of the host schema means, by schema path: a person
- * writing a host spec should not have to read a regular expression (the
- * constructs say the same in their prop errors).
+ * writing a host spec should not have to read a regular expression. Where
+ * a construct checks the same pattern, the words are its (EXPECTED).
  */
 export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
-  '#/definitions/fqdn/pattern': 'must be a lower-case fully qualified domain name (at least two labels of letters, digits and "-"), e.g. "lists1001.example.org"',
-  '#/definitions/name/pattern': 'must be a short name: a letter or digit, then letters, digits, ".", "_" or "-" (at most 63 characters)',
+  '#/definitions/fqdn/pattern': `must be ${EXPECTED.fqdn}`,
+  '#/definitions/name/pattern': `must be ${EXPECTED.name}`,
   '#/definitions/path/pattern': 'must be an absolute path of letters, digits and "._@+-" between the slashes, e.g. "/srv/mailman3"',
-  '#/definitions/vocabularyWords/pattern': 'must be plain words: a letter, then letters, digits, spaces, "\'", ",", "." or "-" (at most 60 characters)',
+  '#/definitions/vocabularyWords/pattern': `must be ${EXPECTED.words}`,
   '#/properties/contacts/items/properties/name/pattern': 'must be a name without control characters',
-  '#/properties/contacts/items/properties/email/pattern': 'must be an e-mail address such as "listadmins@example.org"',
+  '#/properties/contacts/items/properties/email/pattern': `must be ${EXPECTED.email}`,
   '#/properties/webUrl/pattern': 'must be an http: or https: URL without spaces or quotes',
-  '#/properties/volumes/items/properties/fstype/pattern': 'must be a filesystem type such as "ext4" (2-16 lower-case letters or digits)',
-  '#/properties/service/properties/metricPrefix/pattern': 'must be a metric name prefix of lower-case letters, digits and "_", such as "postfix"',
-  '#/properties/service/properties/unit/pattern': 'must be a systemd service name such as "mailman3.service"',
-  '#/properties/service/properties/processGroups/items/properties/groupname/pattern': 'must be a lower-case name of letters, digits, "_" and "-", such as "postfix-qmgr"',
+  '#/properties/volumes/items/properties/fstype/pattern': `must be ${EXPECTED.fstype}`,
+  '#/properties/service/properties/metricPrefix/pattern': `must be ${EXPECTED.metricPrefix}`,
+  '#/properties/service/properties/unit/pattern': `must be ${EXPECTED.serviceUnit}`,
+  '#/properties/service/properties/processGroups/items/properties/groupname/pattern': `must be ${EXPECTED.groupname}`,
 };
 
 function describe(error: ErrorObject): string {

@@ -43,8 +43,8 @@ describe('host.schema.json', () => {
   const bad: Array<[string, (m: Json) => void, RegExp]> = [
     ['unknown property', (m) => { m.extra = 1; }, /at \/: unknown property 'extra'/],
     ['missing location', (m) => { delete m.location; }, /missing property 'location'/],
-    ['bad fqdn', (m) => { m.fqdn = 'not a host'; }, /at \/fqdn: must be a lower-case fully qualified domain name \(at least two labels of letters, digits and "-"\), e\.g\. "lists1001\.example\.org"$/],
-    ['bad site name', (m) => { (m.location as Json).site = 'dc 1'; }, /at \/location\/site: must be a short name: a letter or digit, then letters/],
+    ['bad fqdn', (m) => { m.fqdn = 'not a host'; }, /at \/fqdn: must be a lower-case fully qualified domain name such as "lists1001\.example\.org" \(letters, digits, hyphens, at least two labels\)$/],
+    ['bad site name', (m) => { (m.location as Json).site = 'dc 1'; }, /at \/location\/site: must be a short name of letters, digits, "\.", "_" or "-", starting with a letter or digit, at most 63 characters$/],
     ['bad contact e-mail', (m) => { m.contacts = [{ name: 'admins', email: 'nope' }]; }, /at \/contacts\/0\/email: must be an e-mail address/],
     ['relative path', (m) => { (m.volumes as Json[])[1].mountpoint = 'srv/mailman3'; }, /at \/volumes\/1\/mountpoint: must be an absolute path/],
     ['non-integer inodes', (m) => { (m.volumes as Json[])[0].inodes = 1.5; }, /at \/volumes\/0\/inodes: must be integer/],
