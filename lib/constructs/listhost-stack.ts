@@ -98,9 +98,9 @@ export class ListhostStack extends TerraformStack {
     this.node.addValidation({
       validate: () => {
         if (!this.policyThread) return this.policyHere.validate();
-        const input = this.policyInput();
+        const job = this.policyJob();
         // Not prepared: nothing to check (writing fails anyway), as on the main thread.
-        if (input) this.policyThread.check(policyJob(this.node.path, input));
+        if (job) this.policyThread.check(job);
         return [];
       },
     });
@@ -169,6 +169,17 @@ export class ListhostStack extends TerraformStack {
     );
   }
 
+  /**
+   * @internal What the validation sends the policy thread: the policy input
+   * without the app's hosts (the thread has them), its files copied into a
+   * plain Map (rendered once for the thread and the writer); undefined
+   * before `prepare()`.
+   */
+  policyJob(): PolicyJob | undefined {
+    const input = this.policyInput();
+    return input && { key: this.node.path, stack: input.stack, hosts: input.hosts, artifacts: new Map(input.artifacts) };
+  }
+
   private policyInput(): SynthPolicyInput | undefined {
     return this.artifacts && {
       stack: this.node.id,
@@ -204,9 +215,4 @@ export class ListhostStack extends TerraformStack {
     const stackDirectory = session.manifest.forStack(this).workingDirectory;
     this.writtenDigest = writeStackArtifacts(`${session.outdir}/${stackDirectory}`, this.artifacts);
   }
-}
-
-/** A stack's policy input as the thread takes it: its files copied into a plain Map (rendered once for the thread and the writer). */
-function policyJob(key: string, input: SynthPolicyInput): PolicyJob {
-  return { key, stack: input.stack, hosts: input.hosts, artifacts: new Map(input.artifacts) };
 }
