@@ -9,31 +9,16 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { REPO } from '../helpers/synth';
+import { treeModesAndDigests } from '../helpers/tree';
 
 const TSX = pathToFileURL(require.resolve('tsx', { paths: [REPO] })).href;
 const APP = join(REPO, 'test/hardening/determinism-app.ts');
-
-function files(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
-      const path = join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const stat = lstatSync(path);
-      if (stat.isDirectory()) walk(path, r);
-      else out.set(r, `${(stat.mode & 0o777).toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`);
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 function differences(a: Map<string, string>, b: Map<string, string>): string[] {
   const paths = new Set([...a.keys(), ...b.keys()]);
@@ -81,12 +66,12 @@ describe('synth output is byte-identical', () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'listhost-determinism-'));
     await synth(join(work, 'baseline'), { name: 'baseline' });
-    baseline = files(join(work, 'baseline'));
+    baseline = treeModesAndDigests(join(work, 'baseline'));
     // Four at a time: each is its own process with its own environment.
     const queue = VARIANTS.map((variant, i) => async () => {
       const dir = join(work, `v${i}`);
       await synth(dir, variant);
-      results.set(variant.name, files(dir));
+      results.set(variant.name, treeModesAndDigests(dir));
     });
     await Promise.all(Array.from({ length: 4 }, async () => {
       for (let task = queue.shift(); task; task = queue.shift()) await task();

@@ -2,6 +2,7 @@
 import { App, Testing } from 'cdktf';
 import { ListhostStack, MailingListHost, type HostBaseProps, type MailingListHostProps, type ListhostStackProps } from '../../lib';
 import { LISTS_STACK_PROPS, listHostProps } from '../../examples/wikimedia-lists/fleet';
+import { PROP_KEYS } from '../../lib/constructs/known-props';
 
 export const STACK_PROPS: ListhostStackProps = LISTS_STACK_PROPS;
 
@@ -11,11 +12,8 @@ export function hostProps(fqdn = 'lists1001.example.org', site = 'dc1', row = 'A
 
 /** hostProps() without the Mailman props: the generic part a ServiceHost of another service shares with the example. */
 export function hostBaseProps(fqdn = 'lists1001.example.org', site = 'dc1', row = 'A'): HostBaseProps {
-  const p = hostProps(fqdn, site, row);
-  return {
-    fqdn: p.fqdn, location: p.location, platform: p.platform, contacts: p.contacts, rootVolume: p.rootVolume, dataVolume: p.dataVolume, backup: p.backup,
-    filesystemThresholds: p.filesystemThresholds, selfHeal: p.selfHeal, exporters: p.exporters, database: p.database,
-  };
+  const props = hostProps(fqdn, site, row);
+  return Object.fromEntries(PROP_KEYS.host.map((key) => [key, props[key as keyof HostBaseProps]])) as unknown as HostBaseProps;
 }
 
 export function newStack(): ListhostStack {

@@ -14,8 +14,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { portableRegexProblem, PROCESS_REGEX, QUEUE_FILE_REGEX } from '../../lib/model/portable-regex';
-import { processExporterYaml, scrape, startProcessExporter } from '../e2e/harness/exporters';
-import { cmdlineString, waitFor } from '../e2e/harness/proc';
+import { processExporterYaml, scrape, startProcessExporter, valueOf } from '../e2e/harness/exporters';
+import { cmdlineString, procRef, terminate, waitFor, type ProcRef } from '../e2e/harness/proc';
+import { pool } from '../cli/helpers';
 import { run } from '../helpers/run';
 
 const CHECK_PROCS = '/usr/lib/nagios/plugins/check_procs';
@@ -56,6 +57,8 @@ const REJECTED: ReadonlyArray<readonly [pattern: string, re2: number, posix: num
 ];
 
 const children: ChildProcess[] = [];
+/** The probes' identities (PID and start time), stopped by PID in teardown. */
+const probeRefs: ProcRef[] = [];
 
 function pgrepCount(pattern: string): number | 'error' {
   const result = run('pgrep', ['-c', '-f', '--', pattern]);
@@ -84,7 +87,11 @@ describe('portable regexes in the real engines: process-exporter (RE2), pgrep, c
   const re2 = new Map<string, number>();
 
   before(async () => {
-    for (const argv0 of Object.values(PROBES)) children.push(spawn('sleep', ['600'], { argv0, stdio: 'ignore' }));
+    for (const argv0 of Object.values(PROBES)) {
+      const child = spawn('sleep', ['600'], { argv0, stdio: 'ignore' });
+      children.push(child);
+      probeRefs.push(procRef(child.pid!)!);
+    }
     const expected = Object.values(PROBES).map((argv0) => `${argv0} 600`);
     lines = await waitFor(
       async () => {
@@ -100,16 +107,16 @@ describe('portable regexes in the real engines: process-exporter (RE2), pgrep, c
       const exporter = await startProcessExporter({ configYaml: processExporterYaml([{ name: 'probe', cmdline: [pattern] }]) });
       try {
         const samples = await scrape(exporter.url);
-        re2.set(pattern, (samples.get('namedprocess_namegroup_num_procs') ?? []).find((s) => s.labels.groupname === 'probe')?.value ?? 0);
+        re2.set(pattern, valueOf(samples, 'namedprocess_namegroup_num_procs', { groupname: 'probe' }) ?? 0);
       } finally {
         await exporter.stop();
       }
     };
-    for (let i = 0; i < patterns.length; i += 6) await Promise.all(patterns.slice(i, i + 6).map(count));
+    await pool(patterns.map((pattern) => () => count(pattern)));
   });
 
-  after(() => {
-    for (const child of children) child.kill('SIGKILL');
+  after(async () => {
+    assert.deepEqual(await terminate(probeRefs, { term: false }), [], 'every probe is gone');
   });
 
   it('counts each accepted pattern alike in all four engines', () => {
@@ -133,7 +140,7 @@ describe('portable regexes in the real engines: process-exporter (RE2), pgrep, c
     }
   });
 
-  it('a lookahead is a regex error to pgrep and check_procs (and to RE2): self-heal would count 0', () => {
+  it('a lookahead is a regex error to pgrep and check_procs: self-heal would count 0', () => {
     const pattern = `^${TAG}-qmgr(?! --dry-run)`;
     assert.match(portableRegexProblem(pattern, PROCESS_REGEX)!, /"\(\?!" is a lookaround/);
     assert.equal(pgrepCount(pattern), 'error');

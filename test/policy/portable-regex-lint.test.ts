@@ -6,14 +6,13 @@
  * pointer, like every other model error.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { LintInputError } from '../../lib/policy/errors';
 import { loadLintInput } from '../../lib/policy/load';
-import { cleanup, listhost } from '../cli/helpers';
+import { cleanup, listhost, scratch } from '../cli/helpers';
 import { exampleHostModel } from '../fixtures/host-model';
 import { writeFleet } from './fleet-fixture';
 
@@ -25,7 +24,7 @@ describe('lint: non-portable regexes in host models', () => {
   const dirs: string[] = [];
   after(() => cleanup(...dirs));
   const work = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'listhost-regex-lint-'));
+    const dir = scratch();
     dirs.push(dir);
     return dir;
   };

@@ -10,7 +10,6 @@
  * its `mkdir -p`. The refusals exit before that line, so they run it whole.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,17 +17,12 @@ import { after, before, describe, it } from 'node:test';
 import type { HostModel } from '../../lib/model/types';
 import { renderPrepareRestoreVolume, requiredRestoreInodes } from '../../lib/render/restore-volume';
 import { exampleHostModel } from '../fixtures/host-model';
+import { run } from '../helpers/run';
 
 const MiB = 1024 * 1024;
 
-function run(command: string, args: readonly string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(command, args, { encoding: 'utf8', input });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 function must(command: string, args: readonly string[], input?: string): string {
-  const r = run(command, args, input);
+  const r = run(command, args, { input });
   assert.equal(r.status, 0, `${command} ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }

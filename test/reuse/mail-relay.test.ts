@@ -20,25 +20,12 @@ import { MIXIN_CONFIG_FILE } from '../../lib/monitoring/render-monitoring';
 import { IcingaInstance } from '../icinga2/icinga';
 import { run, type RunResult } from '../helpers/run';
 import { REPO, synthExample } from '../helpers/synth';
-import { treeDigests } from '../helpers/tree';
+import { treeDigests, walkFiles } from '../helpers/tree';
 
 const APP = 'npx tsx examples/mail-relay/main.ts';
 const HOSTS = ['relay1001.example.org', 'relay2001.example.org'];
 const SPOOL = '/var/spool/postfix';
 const REPLAY = 'relay-deferred-stalls.yml';
-
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const path = join(d, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(relative(dir, path));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function show(r: RunResult): string {
   return `exit ${r.status}\n${r.stdout}\n${r.stderr}`;
@@ -129,7 +116,7 @@ describe('cdktf synth of examples/mail-relay', () => {
   });
 
   it('no file it writes names Mailman; the mixin source it carries is the library\'s, verbatim', () => {
-    const all = files(first);
+    const all = [...walkFiles(first, () => true).keys()];
     assert.ok(all.length > 50, `${all.length} files`);
     const librarySource = (f: string) => f.startsWith('stacks/relay/monitoring/mixin/') && !/\/(listhost-config\.json|USAGE\.md)$/.test(f);
     const mentions = all.filter((f) => !librarySource(f) && /mailman/i.test(readFileSync(join(first, f), 'utf8')));

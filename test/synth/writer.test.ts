@@ -4,12 +4,13 @@
  * with their mode and chmod'ed only where the umask took bits.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { writeStackArtifacts } from '../../lib/synth/writer';
+import { run } from '../helpers/run';
+import { treeModes } from '../helpers/tree';
 
 const scratch = mkdtempSync(join(tmpdir(), 'listhost-writer-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -20,29 +21,15 @@ const FILES: ReadonlyMap<string, { content: string; mode: number }> = new Map([
   ['monitoring/prometheus/rules.yml', { content: 'groups: []\n', mode: 0o644 }],
 ]);
 
-function modes(directory: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const path = join(d, entry);
-      const st = statSync(path);
-      if (st.isDirectory()) walk(path);
-      else out[relative(directory, path)] = (st.mode & 0o777).toString(8);
-    }
-  };
-  walk(directory);
-  return out;
-}
-
 describe('writeStackArtifacts', () => {
   for (const umask of ['022', '077', '027', '000']) {
     it(`writes exact modes, and nothing else, under umask ${umask}`, () => {
       const directory = join(scratch, `umask-${umask}`);
       // A child process: the umask is process-wide.
       const script = `process.umask(0o${umask}); require('tsx/cjs/api').register(); const { writeStackArtifacts } = require(${JSON.stringify(require.resolve('../../lib/synth/writer'))}); writeStackArtifacts(${JSON.stringify(directory)}, new Map(${JSON.stringify([...FILES])}));`;
-      const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-      assert.deepEqual(modes(directory), {
+      const result = run(process.execPath, ['-e', script]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(Object.fromEntries(treeModes(directory)), {
         'hosts/a.example.org/host.json': '644',
         'hosts/a.example.org/rootfs/usr/local/lib/listhost/apply': '755',
         'monitoring/prometheus/rules.yml': '644',
