@@ -36,7 +36,7 @@ export function renderProcessExporterConfig(host: HostModel): string {
     name: group.groupname,
     cmdline: [group.cmdlineRegex],
   }));
-  return generatedHeader('#', `process-exporter groups for ${host.service.kind} on ${host.fqdn}`) + processNamesYaml(processNames);
+  return generatedHeader('#', `process-exporter groups for ${host.service.kind}`) + processNamesYaml(processNames);
 }
 
 export function processExporterFiles(host: HostModel): RootfsFile[] {

@@ -54,7 +54,7 @@ export { queueTextfilePath };
 export const QUEUE_TEXTFILE_MAX_AGE_SECONDS = 300;
 
 export function renderQueueCheckPlugin(host: HostModel): string {
-  const what = `check_listhost_queue, the Icinga check of ${host.service.kind} queues on ${host.fqdn.replace(/[\r\n]/g, ' ')}`;
+  const what = `check_listhost_queue, the Icinga check of ${host.service.kind} queues`;
   return `#!/bin/bash
 ${generatedHeader('#', what)}# Usage: check_listhost_queue -d DIR -w AGE -c AGE [-W COUNT] [-C COUNT] [--pattern REGEX] [--glob GLOB] [--max-depth N]
 #        [--textfile FILE --queue NAME [--max-data-age SECONDS]]

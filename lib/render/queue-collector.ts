@@ -75,7 +75,7 @@ count_group() {
 ${counted.map(countGroupCall).join('\n')}
 `;
   return `#!/bin/sh
-${generatedHeader('#', `queue collector for ${service.kind} on ${host.fqdn}`)}
+${generatedHeader('#', `queue collector for ${service.kind}`)}
 set -u
 LC_ALL=C
 export LC_ALL

@@ -51,7 +51,7 @@ export function mkfsInodes(volume: VolumeModel): number {
 export function renderPrepareRestoreVolume(host: HostModel): string {
   const volume = restoreVolume(host);
   return `#!/bin/sh
-${generatedHeader('#', `formats (once) and mounts the restore volume of ${host.fqdn}`)}
+${generatedHeader('#', 'formats (once) and mounts the restore volume of this host')}
 set -eu
 device=${shq(volume.device)}
 mountpoint=${shq(volume.mountpoint)}

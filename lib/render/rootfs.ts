@@ -33,7 +33,7 @@ export function renderApplyScript(host: HostModel, files: readonly RootfsFile[])
     .map((file) => shq(file.path.slice(file.path.lastIndexOf('/') + 1)))
     .join(' ');
   return `#!/bin/sh
-${generatedHeader('#', `installs the files cdktf-listhost provisions on ${host.fqdn}`)}
+${generatedHeader('#', 'installs the files cdktf-listhost provisions on this host')}
 # Usage: apply STAGING_DIR (the directory the files were uploaded to).
 set -eu
 stage=\${1:?usage: apply STAGING_DIR}

@@ -31,7 +31,7 @@ export function renderSelfHeal(host: HostModel): string {
     .map((group) => `check_group ${shq(group.groupname)} ${shq(group.user)} ${shq(group.pgrepPattern)} ${group.expectedProcesses}`)
     .join('\n');
   return `#!/bin/sh
-${generatedHeader('#', `self-heal for ${service.kind} on ${host.fqdn}`)}
+${generatedHeader('#', `self-heal for ${service.kind}`)}
 set -u
 LC_ALL=C
 export LC_ALL
