@@ -3,8 +3,8 @@
  * archived in December 2025) means changing the package names here, or
  * aliasing `cdktf` to `npm:cdktn@0.24.0` in the app's package.json.
  */
-export { App, TerraformStack, TerraformVariable, AnnotationMetadataEntryType } from 'cdktf';
-export type { ISynthesisSession } from 'cdktf';
+export { App, TerraformStack, TerraformVariable, Token, AnnotationMetadataEntryType } from 'cdktf';
+export type { IResolvable, IResolveContext, ISynthesisSession } from 'cdktf';
 // Internal hook that cdktf's own TerraformAsset uses to write files beside
 // cdk.tf.json; it receives the session whose manifest knows each stack's
 // output directory, so `cdktf synth --output DIR` is honoured.

@@ -11,11 +11,11 @@ import type { HostModel } from '../model/types';
 import { ALERTING_PROP_KEYS, type MonitoringProps } from '../monitoring/alerting-props';
 import { checkAlertingProps } from '../monitoring/alertmanager';
 import { HostsDisagreeError } from '../monitoring/mixin-config';
-import { declareSshVariables, HostProvisioning, type SshVariables } from '../provision/host-provisioning';
+import { declareSshVariables, HostProvisioning, type FileTriggers, type SshVariables } from '../provision/host-provisioning';
 import { renderRootfs } from '../render/rootfs';
 import type { PolicyThread } from '../synth/policy-thread';
 import type { PolicyJob, PolicyVerdict } from '../synth/policy-thread-protocol';
-import { renderStackArtifacts, type StackArtifacts } from '../synth/stack-artifacts';
+import { renderStackArtifacts, rootfsTriggers, type StackArtifacts } from '../synth/stack-artifacts';
 import { writeStackArtifacts } from '../synth/writer';
 import { allKeys, checkKnownProps } from './known-props';
 import { checkUrl } from './prop-checks';
@@ -136,12 +136,16 @@ export class ListhostStack extends TerraformStack {
     this.hostsByPath = undefined;
     appHostsByRoot.delete(this.node.root);
     this.ssh ??= declareSshVariables(this);
-    // Hashed here for the triggers, not kept: the writer renders them again
-    // (pure renderers, same bytes), which costs less than holding every
-    // host's files through the synth (docs/PERFORMANCE.md).
-    const files = renderRootfs(model, rootfsContributors);
-    new HostProvisioning(host, 'Provisioning', { host: model, files, ssh: this.ssh });
+    // The triggers are the hashes of the host's files as the synth renders
+    // them for the policy and the writer: rendered once, at synth, not also
+    // here (docs/PERFORMANCE.md).
+    new HostProvisioning(host, 'Provisioning', { host: model, triggers: () => this.rootfsTriggers(model), ssh: this.ssh });
     this.artifacts = undefined;
+  }
+
+  /** A host's file triggers: from the stack's rendered files once prepared, else from its files rendered now (pure renderers, the same bytes). */
+  private rootfsTriggers(model: HostModel): FileTriggers {
+    return this.artifacts?.rootfsTriggers(model.fqdn) ?? rootfsTriggers(renderRootfs(model, rootfsContributors));
   }
 
   /**

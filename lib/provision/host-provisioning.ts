@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { nullResource, TerraformVariable } from '../cdktf';
+import { nullResource, TerraformVariable, Token, type IResolvable, type IResolveContext } from '../cdktf';
 import type { HostModel } from '../model/types';
 import { APPLY_SCRIPT } from '../render/rootfs';
 import { shq, type RootfsFile } from '../render/shell';
@@ -31,9 +31,17 @@ export function declareSshVariables(scope: Construct): SshVariables {
   };
 }
 
-export function sha256(content: string): string {
-  return createHash('sha256').update(content).digest('hex');
+/**
+ * A file's trigger: the sha256 of its mode and content, so a changed mode
+ * re-provisions the host as a changed content does. `listhost lint` checks
+ * the written files against these (lib/policy/load.ts).
+ */
+export function fileTrigger(file: Pick<RootfsFile, 'mode' | 'content'>): string {
+  return createHash('sha256').update(`${file.mode}\n`).update(file.content).digest('hex');
 }
+
+/** Installed path -> trigger, for each of a host's files. */
+export type FileTriggers = Readonly<Record<string, string>>;
 
 /** Where the file provisioner uploads a host's rootfs before `apply` installs it. */
 export function stagingDirectory(host: HostModel): string {
@@ -47,7 +55,13 @@ export function rootfsOutputPath(host: HostModel): string {
 
 export interface HostProvisioningProps {
   readonly host: HostModel;
-  readonly files: readonly RootfsFile[];
+  /**
+   * The host's file triggers, asked for when the stack's Terraform JSON is
+   * resolved: by then the synth has rendered the host's files (for the
+   * policy and the writer) and hashed them, so they are rendered once, not
+   * also at construction.
+   */
+  readonly triggers: () => FileTriggers;
   readonly ssh: SshVariables;
 }
 
@@ -67,14 +81,35 @@ function sshTokenStrings(ssh: SshVariables): { readonly user: string; readonly p
   return tokens;
 }
 
+/**
+ * The triggers as a value resolved at synthesis. cdktf first resolves every
+ * stack once "preparing" (looking for cross-stack references) and drops
+ * that result: the hashes of files not rendered yet are left out of it.
+ * A plain IResolvable rather than cdktf's `Lazy`, which records a full stack
+ * trace per instance (28 ms per 1,000 hosts).
+ */
+class TriggersValue implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(private readonly produce: () => FileTriggers) {}
+
+  resolve(context: IResolveContext): FileTriggers {
+    return context.preparing ? {} : this.produce();
+  }
+
+  toString(): string {
+    return Token.asString(this);
+  }
+}
+
 export class HostProvisioning extends Construct {
   public readonly resource: nullResource.Resource;
 
   constructor(scope: Construct, id: string, props: HostProvisioningProps) {
     super(scope, id);
-    const { host, files, ssh } = props;
-    const triggers: Record<string, string> = {};
-    for (const file of files) triggers[file.path] = sha256(`${file.mode}\n${file.content}`);
+    const { host, ssh } = props;
+    // cdktf's mappers pass a resolvable through; toTerraform() resolves it.
+    const triggers = new TriggersValue(props.triggers) as unknown as Record<string, string>;
     const staging = stagingDirectory(host);
     const sshValues = sshTokenStrings(ssh);
     this.resource = new nullResource.Resource(this, 'resource', {

@@ -14,6 +14,7 @@ import { renderRootfs } from '../render/rootfs';
 import type { RootfsFile } from '../render/shell';
 import { prepareMonitoring, renderPreparedMonitoring, type PreparedMonitoring } from '../monitoring/render-monitoring';
 import { validateHostModel } from '../model/validate';
+import { fileTrigger, type FileTriggers } from '../provision/host-provisioning';
 
 export interface HostArtifacts {
   readonly model: HostModel;
@@ -28,19 +29,61 @@ export interface ArtifactFile {
   readonly content: string;
   /** Octal permission bits; rootfs files keep the mode they get on the host. */
   readonly mode: number;
+  /**
+   * The file's provisioning trigger (fileTrigger: sha256 of mode and
+   * content), when it has one: the writer's digest uses it instead of
+   * hashing the content a second time.
+   * @default - none (a monitoring file or host.json)
+   */
+  readonly trigger?: string;
 }
 
 /** Relative path (posix) -> file, sorted by path. */
-export type StackArtifacts = ReadonlyMap<string, ArtifactFile>;
+export type StackArtifacts = ReadonlyMap<string, ArtifactFile> & {
+  /** A host's file triggers (installed path -> fileTrigger), from its files as rendered for this stack. */
+  rootfsTriggers(fqdn: string): FileTriggers | undefined;
+};
 
-/** A stack's files, rendered on first use; `release()` drops them until the next use. */
-class RenderedOnDemand implements ReadonlyMap<string, ArtifactFile> {
+function rootfsOf(host: HostArtifacts): readonly RootfsFile[] {
+  return host.rootfs ?? renderRootfs(host.model, rootfsContributors);
+}
+
+/** Installed path -> fileTrigger for each of a host's files. */
+export function rootfsTriggers(files: readonly RootfsFile[]): FileTriggers {
+  const triggers: Record<string, string> = {};
+  for (const file of files) triggers[file.path] = fileTrigger(file);
+  return triggers;
+}
+
+/**
+ * A stack's files, rendered on first use; `release()` drops them until the
+ * next use. The hosts' file triggers are kept (a few hashes per host): the
+ * Terraform JSON asks for them after the files were written.
+ */
+class RenderedOnDemand implements StackArtifacts {
   private files: Map<string, ArtifactFile> | undefined;
+  private readonly triggers = new Map<string, FileTriggers>();
+  private hostsByFqdn?: Map<string, HostArtifacts>;
 
-  constructor(private readonly render: () => Map<string, ArtifactFile>) {}
+  constructor(
+    private readonly hosts: readonly HostArtifacts[],
+    private readonly monitoring: PreparedMonitoring,
+  ) {}
 
   private get rendered(): Map<string, ArtifactFile> {
-    return (this.files ??= this.render());
+    return (this.files ??= renderFiles(this.hosts, this.monitoring, this.triggers));
+  }
+
+  rootfsTriggers(fqdn: string): FileTriggers | undefined {
+    const known = this.triggers.get(fqdn);
+    if (known) return known;
+    // Asked before the files were rendered (Terraform JSON resolved on its own): this host's files only.
+    this.hostsByFqdn ??= new Map(this.hosts.map((host) => [host.model.fqdn, host]));
+    const host = this.hostsByFqdn.get(fqdn);
+    if (!host) return undefined;
+    const triggers = rootfsTriggers(rootfsOf(host));
+    this.triggers.set(fqdn, triggers);
+    return triggers;
   }
 
   get size(): number {
@@ -81,15 +124,23 @@ class RenderedOnDemand implements ReadonlyMap<string, ArtifactFile> {
 }
 
 /** Drops the rendered files of `artifacts` (the writer calls it once they are on disk). */
-export function releaseStackArtifacts(artifacts: StackArtifacts): void {
+export function releaseStackArtifacts(artifacts: ReadonlyMap<string, ArtifactFile>): void {
   if (artifacts instanceof RenderedOnDemand) artifacts.release();
 }
 
-function renderFiles(hosts: readonly HostArtifacts[], monitoring: PreparedMonitoring): Map<string, ArtifactFile> {
+/** Renders a stack's files; records each host's file triggers in `triggers`. */
+function renderFiles(hosts: readonly HostArtifacts[], monitoring: PreparedMonitoring, triggers: Map<string, FileTriggers>): Map<string, ArtifactFile> {
   const files = new Map<string, ArtifactFile>();
-  for (const { model, rootfs } of hosts) {
+  for (const host of hosts) {
+    const { model } = host;
     files.set(`hosts/${model.fqdn}/host.json`, { content: `${JSON.stringify(model, null, 2)}\n`, mode: 0o644 });
-    for (const file of rootfs ?? renderRootfs(model, rootfsContributors)) files.set(`hosts/${model.fqdn}/rootfs${file.path}`, { content: file.content, mode: file.mode });
+    const hostTriggers: Record<string, string> = {};
+    for (const file of rootfsOf(host)) {
+      const trigger = fileTrigger(file);
+      hostTriggers[file.path] = trigger;
+      files.set(`hosts/${model.fqdn}/rootfs${file.path}`, { content: file.content, mode: file.mode, trigger });
+    }
+    triggers.set(model.fqdn, hostTriggers);
   }
   for (const [path, content] of Object.entries(renderPreparedMonitoring(monitoring))) files.set(`monitoring/${path}`, { content, mode: 0o644 });
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -98,5 +149,5 @@ function renderFiles(hosts: readonly HostArtifacts[], monitoring: PreparedMonito
 export async function renderStackArtifacts(hosts: readonly HostArtifacts[], monitoring: MonitoringProps): Promise<StackArtifacts> {
   for (const { model } of hosts) validateHostModel(model, `host ${model.fqdn}`);
   const prepared = await prepareMonitoring(hosts.map((host) => host.model), monitoring);
-  return new RenderedOnDemand(() => renderFiles(hosts, prepared));
+  return new RenderedOnDemand(hosts, prepared);
 }

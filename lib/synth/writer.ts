@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { releaseStackArtifacts, type StackArtifacts } from './stack-artifacts';
+import { releaseStackArtifacts, type ArtifactFile } from './stack-artifacts';
 
 /**
  * The permission bits the process's umask takes from a new file in
@@ -28,7 +28,7 @@ function umaskBits(directory: string): number {
   }
 }
 
-export function writeStackArtifacts(stackDirectory: string, artifacts: StackArtifacts): string {
+export function writeStackArtifacts(stackDirectory: string, artifacts: ReadonlyMap<string, ArtifactFile>): string {
   const digest = createHash('sha256');
   for (const owned of ['hosts', 'monitoring']) rmSync(join(stackDirectory, owned), { recursive: true, force: true });
   // One mkdir per directory, parents first, not a recursive mkdir (and its EEXIST) per file.
@@ -47,7 +47,9 @@ export function writeStackArtifacts(stackDirectory: string, artifacts: StackArti
     // Every file is new here (hosts/ and monitoring/ were just removed), so the mode applies.
     writeFileSync(target, file.content, { mode: file.mode });
     if ((file.mode & umask) !== 0) chmodSync(target, file.mode);
-    digest.update(`${JSON.stringify(path)} ${file.mode.toString(8)} ${Buffer.byteLength(file.content)}\n`).update(file.content);
+    // A file with a trigger is digested by it (sha256 of its mode and content): its content is not hashed twice.
+    if (file.trigger === undefined) digest.update(`${JSON.stringify(path)} ${file.mode.toString(8)} ${Buffer.byteLength(file.content)}\n`).update(file.content);
+    else digest.update(`${JSON.stringify(path)} sha256 ${file.trigger}\n`);
   }
   // Written: the next stack's files need the memory (they are rendered again if read again).
   releaseStackArtifacts(artifacts);
