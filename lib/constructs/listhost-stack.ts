@@ -14,7 +14,7 @@ import { HostsDisagreeError } from '../monitoring/mixin-config';
 import { declareSshVariables, HostProvisioning, type FileTriggers, type SshVariables } from '../provision/host-provisioning';
 import { renderRootfs } from '../render/rootfs';
 import type { PolicyThread } from '../synth/policy-thread';
-import type { PolicyJob, PolicyVerdict } from '../synth/policy-thread-protocol';
+import { packArtifacts, type PolicyJob, type PolicyVerdict } from '../synth/policy-thread-protocol';
 import { renderStackArtifacts, rootfsTriggers, type StackArtifacts } from '../synth/stack-artifacts';
 import { writeStackArtifacts } from '../synth/writer';
 import { allKeys, checkKnownProps } from './known-props';
@@ -175,13 +175,13 @@ export class ListhostStack extends TerraformStack {
 
   /**
    * @internal What the validation sends the policy thread: the policy input
-   * without the app's hosts (the thread has them), its files copied into a
-   * plain Map (rendered once for the thread and the writer); undefined
-   * before `prepare()`.
+   * without the app's hosts (the thread has them), its files packed, each
+   * distinct text once (rendered once for the thread and the writer);
+   * undefined before `prepare()`.
    */
   policyJob(): PolicyJob | undefined {
     const input = this.policyInput();
-    return input && { key: this.node.path, stack: input.stack, hosts: input.hosts, artifacts: new Map(input.artifacts) };
+    return input && this.artifacts && { key: this.node.path, stack: input.stack, hosts: input.hosts, artifacts: packArtifacts(this.artifacts) };
   }
 
   private policyInput(): SynthPolicyInput | undefined {

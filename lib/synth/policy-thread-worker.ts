@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runSynthPolicy } from '../policy/synth-validation';
-import { WAKEUPS, FAILED, type PolicyAnswer, type PolicyJob, type PolicyThreadData } from './policy-thread-protocol';
+import { WAKEUPS, FAILED, unpackArtifacts, type PolicyAnswer, type PolicyJob, type PolicyThreadData } from './policy-thread-protocol';
 
 const { state: buffer, answers, fleet } = workerData as PolicyThreadData;
 const state = new Int32Array(buffer);
@@ -29,7 +29,7 @@ process.on('exit', fail);
 parentPort!.on('message', (job: PolicyJob) => {
   let answer: PolicyAnswer;
   try {
-    const result = runSynthPolicy({ stack: job.stack, hosts: job.hosts, artifacts: job.artifacts, appHosts: fleet });
+    const result = runSynthPolicy({ stack: job.stack, hosts: job.hosts, artifacts: unpackArtifacts(job.artifacts), appHosts: fleet });
     answer = { key: job.key, errors: result.errors, warnings: result.warnings };
   } catch (error) {
     // The main thread checks this stack itself and meets the same error there.

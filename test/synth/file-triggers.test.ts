@@ -3,7 +3,8 @@
  * writes for it. They are taken from the files as rendered for the policy
  * and the writer (rendered once per synth, not also at construction), and
  * a stack resolved on its own (`Testing.synth`) renders the host's files to
- * get the same values.
+ * get the same values. Hosts with the same settings get the same bytes in
+ * every file but host.json, which the policy thread is sent once.
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { App, Testing } from 'cdktf';
 import { ListhostStack, MailingListHost, synthesize } from '../../lib';
+import { packArtifacts, unpackArtifacts } from '../../lib/synth/policy-thread-protocol';
 import { hostProps, STACK_PROPS } from '../helpers/example-props';
 import { walkFiles } from '../helpers/tree';
 
@@ -52,5 +54,40 @@ describe('file triggers', () => {
 
     const alone = triggersIn(Testing.synth(twoHostStack(Testing.app())));
     assert.deepEqual(alone, written, 'resolved without a synth, the triggers come from the same renderers');
+  });
+
+  it('are the same for hosts with the same settings, whose files differ only in host.json', async () => {
+    const app = Testing.app();
+    const stack = twoHostStack(app);
+    const [first, second] = [...triggersIn(Testing.synth(stack)).values()];
+    assert.deepEqual(second, first);
+
+    await stack.prepare();
+    const job = stack.policyJob();
+    assert.ok(job);
+    const files = unpackArtifacts(job.artifacts);
+    const hostFiles = (fqdn: string) => [...files].filter(([path]) => path.startsWith(`hosts/${fqdn}/rootfs/`));
+    assert.equal(hostFiles(FQDNS[0]).length, 12);
+    for (const [index, [path, file]] of hostFiles(FQDNS[1]).entries()) {
+      const [otherPath, other] = hostFiles(FQDNS[0])[index];
+      assert.equal(path.replace(FQDNS[1], FQDNS[0]), otherPath);
+      assert.equal(file.content, other.content, `${path} is the same text on both hosts`);
+    }
+    const distinct = new Set(job.artifacts.texts).size;
+    assert.equal(job.artifacts.texts.length, distinct, 'each distinct text is packed once');
+    assert.equal(job.artifacts.paths.length - job.artifacts.texts.length, 12, "the second host's 12 rootfs files are not sent again");
+    assert.notEqual(files.get(`hosts/${FQDNS[0]}/host.json`)?.content, files.get(`hosts/${FQDNS[1]}/host.json`)?.content);
+  });
+
+  it('pack and unpack keep every path and its text, in order', () => {
+    const files = new Map([
+      ['a', { content: 'same', mode: 0o644, trigger: 't1' }],
+      ['b', { content: 'other', mode: 0o644 }],
+      ['c', { content: 'same', mode: 0o644, trigger: 't1' }],
+      ['d', { content: 'same', mode: 0o644 }],
+    ]);
+    const packed = packArtifacts(files);
+    assert.deepEqual(packed.texts, ['same', 'other', 'same']);
+    assert.deepEqual([...unpackArtifacts(packed)].map(([path, file]) => [path, file.content]), [...files].map(([path, file]) => [path, file.content]));
   });
 });

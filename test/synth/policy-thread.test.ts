@@ -14,7 +14,7 @@ import { ListhostStack, MailingListHost, synthesize } from '../../lib';
 import { runSynthPolicy } from '../../lib/policy/synth-validation';
 import { PolicyThread, wantsPolicyThread } from '../../lib/synth/policy-thread';
 import type { HostModel } from '../../lib/model/types';
-import type { PolicyJob, PolicyVerdict } from '../../lib/synth/policy-thread-protocol';
+import { unpackArtifacts, type PolicyJob, type PolicyVerdict } from '../../lib/synth/policy-thread-protocol';
 import { hostProps, STACK_PROPS } from '../helpers/example-props';
 import { treeDigests } from '../helpers/tree';
 
@@ -98,7 +98,7 @@ describe('PolicyThread', () => {
         const verdict = answers.get(job.key);
         assert.ok(verdict, `the thread answered ${job.stack}`);
         // What the worker runs for a job, here on the main thread.
-        const onMain = runSynthPolicy({ stack: job.stack, hosts: job.hosts, artifacts: job.artifacts, appHosts: everyHost });
+        const onMain = runSynthPolicy({ stack: job.stack, hosts: job.hosts, artifacts: unpackArtifacts(job.artifacts), appHosts: everyHost });
         assert.deepEqual(verdict.errors, onMain.errors, job.stack);
         assert.deepEqual(verdict.warnings, onMain.warnings, job.stack);
         errors += verdict.errors.length;
