@@ -1,7 +1,8 @@
 /**
  * Hosts: one `Host` object per list host carrying the model data the apply
  * rules in services.conf read (volumes, process groups, queues, web,
- * database), the agent Endpoint/Zone per host, and host groups per site and
+ * database; what a service model gives its hosts comes from a template per
+ * model), the agent Endpoint/Zone per host, and host groups per site and
  * row so a maintenance in a place finds every list host there.
  */
 import type { HostModel, ProcessGroupModel, QueueModel, VolumeModel } from '../../model/types';
@@ -98,12 +99,76 @@ function mapValues<T>(record: Record<string, T>, f: (t: T) => IcingaValue): { [k
   return out;
 }
 
-export function renderHost(host: HostModel): string {
-  const volumes = uniqueKeys(host.volumes, (v) => v.name, 'volume', host.fqdn);
+/**
+ * The variables a host's service gives it: the service, its process groups,
+ * queues and queue file settings. Read from `host.service` only, so hosts
+ * with the same service model get the same lines.
+ */
+function serviceVarLines(host: HostModel): IcingaBodyLine[] {
   const groups = uniqueKeys(host.service.processGroups, (g) => g.groupname, 'process group', host.fqdn);
   const queues = uniqueKeys(host.service.queues, (q) => q.name, 'queue', host.fqdn);
+  return [
+    [
+      `vars.${HOST_VAR.service}`,
+      { kind: host.service.kind, version: host.service.version, unit: host.service.unit, config_file: host.service.configFile },
+    ],
+    [`vars.${HOST_VAR.processGroups}`, mapValues(groups, processGroupVars)],
+    [`vars.${HOST_VAR.queues}`, mapValues(queues, queueVars)],
+    // An empty pattern tells the plugin to age every file by its mtime (the model's null).
+    [`vars.${HOST_VAR.queueFilePattern}`, host.service.queueFilePattern ?? ''],
+    [`vars.${HOST_VAR.queueFileGlob}`, host.service.queueFileGlob],
+    [`vars.${HOST_VAR.queueFileMaxDepth}`, host.service.queueFileMaxDepth],
+  ];
+}
+
+export interface ServiceTemplates {
+  /** The templates, in the order their first host comes. */
+  readonly blocks: readonly string[];
+  /** The template a host imports. */
+  templateOf(host: HostModel): string;
+}
+
+/**
+ * One Host template per distinct service model, imported by its hosts: a
+ * fleet's hosts share their process groups and queues, about 8 KB of a
+ * host's 9, so they are written once per stack, not once per host. Named
+ * `listhost-<kind>-<version>`, then `-2`, `-3`, ... for other models of the
+ * same service, in the order of the hosts given (fqdn order).
+ */
+export function serviceTemplates(hosts: readonly HostModel[]): ServiceTemplates {
+  const nameByModel = new Map<string, string>();
+  const nameByFqdn = new Map<string, string>();
+  const taken = new Set<string>(Object.values(TEMPLATE));
+  const blocks: string[] = [];
+  for (const host of hosts) {
+    const model = JSON.stringify(host.service);
+    let name = nameByModel.get(model);
+    if (name === undefined) {
+      const base = `${TEMPLATE.host}-${host.service.kind}-${host.service.version}`;
+      name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+      taken.add(name);
+      nameByModel.set(model, name);
+      blocks.push(icingaBlock(objectHead('template', 'Host', name), serviceVarLines(host), `What every ${host.service.kind} ${host.service.version} host below with these process groups and queues shares.`));
+    }
+    nameByFqdn.set(host.fqdn, name);
+  }
+  return {
+    blocks,
+    templateOf: (host) => {
+      const name = nameByFqdn.get(host.fqdn);
+      if (name === undefined) throw new Error(`${host.fqdn}: no service template was made for this host`);
+      return name;
+    },
+  };
+}
+
+/** A host's object: the generic host template, its service's template, then what is its own. */
+export function renderHost(host: HostModel, serviceTemplate: string): string {
+  const volumes = uniqueKeys(host.volumes, (v) => v.name, 'volume', host.fqdn);
   const body: IcingaBodyLine[] = [
     raw(`import ${icingaString(TEMPLATE.host, 'attribute')}`),
+    raw(`import ${icingaString(serviceTemplate, 'attribute')}`),
     ['address', host.fqdn],
     ['display_name', host.fqdn],
     ['groups', hostGroupNames(host)],
@@ -116,18 +181,8 @@ export function renderHost(host: HostModel): string {
         agent: { name: host.platform.agent.name, version: host.platform.agent.version },
       },
     ],
-    [
-      `vars.${HOST_VAR.service}`,
-      { kind: host.service.kind, version: host.service.version, unit: host.service.unit, config_file: host.service.configFile },
-    ],
     [`vars.${HOST_VAR.contacts}`, host.contacts.map((c) => ({ name: c.name, email: c.email }))],
     [`vars.${HOST_VAR.volumes}`, mapValues(volumes, (v) => volumeVars(host, v))],
-    [`vars.${HOST_VAR.processGroups}`, mapValues(groups, processGroupVars)],
-    [`vars.${HOST_VAR.queues}`, mapValues(queues, queueVars)],
-    // An empty pattern tells the plugin to age every file by its mtime (the model's null).
-    [`vars.${HOST_VAR.queueFilePattern}`, host.service.queueFilePattern ?? ''],
-    [`vars.${HOST_VAR.queueFileGlob}`, host.service.queueFileGlob],
-    [`vars.${HOST_VAR.queueFileMaxDepth}`, host.service.queueFileMaxDepth],
   ];
   // The spool is the service user's alone (Postfix: 0700 postfix): the check reads what the root-run collector wrote.
   if (host.service.queueCheckSource === 'collector') body.push([`vars.${HOST_VAR.queueTextfile}`, queueTextfilePath(host)]);

@@ -9,7 +9,7 @@
 import type { HostModel } from '../../model/types';
 import { icingaFile } from './dsl';
 import { renderCommands } from './commands';
-import { checkHostNames, renderAgent, renderHost, renderHostGroups } from './hosts';
+import { checkHostNames, renderAgent, renderHost, renderHostGroups, serviceTemplates } from './hosts';
 import { ICINGA2_FILES } from './names';
 import { renderNotifications } from './notifications';
 import { Icinga2Options, resolveIcinga2Options } from './options';
@@ -36,7 +36,11 @@ export function renderIcinga2(hosts: readonly HostModel[], options: Icinga2Optio
   if (resolved.agentParentZone !== null) {
     files[ICINGA2_FILES.agents] = icingaFile('Each list host as an Icinga agent: its local checks run there.', sorted.map((h) => renderAgent(h, resolved)));
   }
-  files[ICINGA2_FILES.hosts] = icingaFile('List hosts; their variables drive the apply rules in services.conf.', sorted.map(renderHost));
+  const templates = serviceTemplates(sorted);
+  files[ICINGA2_FILES.hosts] = icingaFile(
+    'List hosts; their variables drive the apply rules in services.conf.',
+    [...templates.blocks, ...sorted.map((host) => renderHost(host, templates.templateOf(host)))],
+  );
   files[ICINGA2_FILES.hostgroups] = icingaFile('Host groups per site and row, for maintenance.', renderHostGroups(sorted));
   files[ICINGA2_FILES.services] = icingaFile('Services of list hosts, one apply rule per concern.', renderServices(resolved));
   files[ICINGA2_FILES.notifications] = icingaFile('Who hears about list host problems.', renderNotifications(resolved));
