@@ -235,6 +235,32 @@ describe('objects icinga2 instantiated for the example hosts', () => {
   });
 });
 
+describe('service templates', () => {
+  /** lists2001 with one more REST worker: the same service, another model. */
+  function withRestProcesses(model: HostModel, processes: number): HostModel {
+    const processGroups = model.service.processGroups.map((g) => (g.groupname === 'mailman-runner-rest' ? { ...g, expectedProcesses: processes } : g));
+    return { ...model, service: { ...model.service, processGroups } };
+  }
+
+  it('one template per distinct service model, each host importing its own, as icinga2 instantiates them', () => {
+    const hosts = [...HOSTS, exampleHostModel('lists1002.example.org'), withRestProcesses(exampleHostModel('lists2002.example.org', 'dc2', 'B'), 4)];
+    const files = renderIcinga2(hosts);
+    const templates = [...files['hosts.conf'].matchAll(/^template Host "([^"]+)"/gm)].map((m) => m[1]);
+    assert.deepEqual(templates, ['listhost-host-mailman3-3.3.8', 'listhost-host-mailman3-3.3.8-2']);
+    const imports = (fqdn: string) => new RegExp(`object Host "${fqdn.replace(/\./g, '\\.')}" \\{\n  import "listhost-host"\n  import "([^"]+)"`).exec(files['hosts.conf'])?.[1];
+    assert.deepEqual(hosts.map((h) => imports(h.fqdn)), ['listhost-host-mailman3-3.3.8', 'listhost-host-mailman3-3.3.8', 'listhost-host-mailman3-3.3.8', 'listhost-host-mailman3-3.3.8-2']);
+    assert.equal([...files['hosts.conf'].matchAll(/"mailman-runner-out" = \{/g)].length, 2, 'process groups written once per template, not per host');
+
+    const instance = new IcingaInstance(join(work, `i${counter++}`), { ZoneName: 'master' });
+    instance.write(files, MASTER_ZONE);
+    const result = instance.validate();
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const rest = (fqdn: string) =>
+      instance.objects().find((o) => o.type === 'Service' && o.properties.host_name === fqdn && o.properties.name === 'procs-mailman-runner-rest')?.properties.vars.procs_critical;
+    assert.deepEqual(hosts.map((h) => rest(h.fqdn)), ['3:3', '3:3', '3:3', '4:4']);
+  });
+});
+
 describe('rendering is deterministic', () => {
   it('same bytes for the same hosts in any order', () => {
     const a = renderIcinga2(HOSTS);
