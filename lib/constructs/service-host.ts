@@ -5,6 +5,7 @@
  * prop) and provisions it with one `null_resource`.
  */
 import { Construct } from 'constructs';
+import { sharedServiceModel } from '../model/shared-service-models';
 import type { HostModel } from '../model/types';
 import { resolveServiceDefinition, type ServiceDefinitionProps } from './service-definition';
 import { ListhostStack } from './listhost-stack';
@@ -35,7 +36,7 @@ export class ServiceHost extends Construct {
     const stack = ListhostStack.of(this);
     // A subclass (MailingListHost) checks its own props, which add to these.
     if (new.target === ServiceHost) checkKnownProps(this.node.path, '', props, SERVICE_HOST_KEYS, 'ServiceHost');
-    const service = resolveServiceDefinition(this.node.path, props.service);
+    const service = sharedServiceModel(resolveServiceDefinition(this.node.path, props.service));
     this.model = resolveHost(this.node.path, props, service, props.webUrl ?? null);
     this.fqdn = this.model.fqdn;
     stack.registerHost(this);

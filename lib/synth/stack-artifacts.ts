@@ -128,12 +128,34 @@ export function releaseStackArtifacts(artifacts: ReadonlyMap<string, ArtifactFil
   if (artifacts instanceof RenderedOnDemand) artifacts.release();
 }
 
+/** A shared service object's part of host.json, stringified once (lib/model/shared-service-models.ts). */
+const serviceJsonByObject = new WeakMap<HostModel['service'], string>();
+const SERVICE_SLOT = 'listhost:service-slot';
+
+/**
+ * host.json: `JSON.stringify(model, null, 2)` byte for byte, with the
+ * service, most of a model, stringified once per service object. The slot
+ * is found as the top-level key: a newline inside a string value is escaped,
+ * so `\n  "service": ` cannot occur anywhere else.
+ */
+export function hostJson(model: HostModel): string {
+  let service = serviceJsonByObject.get(model.service);
+  if (service === undefined) {
+    service = JSON.stringify(model.service, null, 2).replace(/\n/g, '\n  ');
+    serviceJsonByObject.set(model.service, service);
+  }
+  const text = JSON.stringify({ ...model, service: SERVICE_SLOT }, null, 2);
+  const slot = `\n  "service": "${SERVICE_SLOT}"`;
+  const at = text.indexOf(slot);
+  return `${text.slice(0, at)}\n  "service": ${service}${text.slice(at + slot.length)}\n`;
+}
+
 /** Renders a stack's files; records each host's file triggers in `triggers`. */
 function renderFiles(hosts: readonly HostArtifacts[], monitoring: PreparedMonitoring, triggers: Map<string, FileTriggers>): Map<string, ArtifactFile> {
   const files = new Map<string, ArtifactFile>();
   for (const host of hosts) {
     const { model } = host;
-    files.set(`hosts/${model.fqdn}/host.json`, { content: `${JSON.stringify(model, null, 2)}\n`, mode: 0o644 });
+    files.set(`hosts/${model.fqdn}/host.json`, { content: hostJson(model), mode: 0o644 });
     const hostTriggers: Record<string, string> = {};
     for (const file of rootfsOf(host)) {
       const trigger = fileTrigger(file);

@@ -140,7 +140,14 @@ export function serviceTemplates(hosts: readonly HostModel[]): ServiceTemplates 
   const nameByFqdn = new Map<string, string>();
   const taken = new Set<string>(Object.values(TEMPLATE));
   const blocks: string[] = [];
+  // Hosts of a fleet share one service object (lib/model/shared-service-models.ts): found by identity first.
+  const nameByObject = new Map<HostModel['service'], string>();
   for (const host of hosts) {
+    const known = nameByObject.get(host.service);
+    if (known !== undefined) {
+      nameByFqdn.set(host.fqdn, known);
+      continue;
+    }
     const model = JSON.stringify(host.service);
     let name = nameByModel.get(model);
     if (name === undefined) {
@@ -151,6 +158,7 @@ export function serviceTemplates(hosts: readonly HostModel[]): ServiceTemplates 
       nameByModel.set(model, name);
       blocks.push(icingaBlock(objectHead('template', 'Host', name), serviceVarLines(host), `What every ${host.service.kind} ${host.service.version} host below with these process groups and queues shares.`));
     }
+    nameByObject.set(host.service, name);
     nameByFqdn.set(host.fqdn, name);
   }
   return {
