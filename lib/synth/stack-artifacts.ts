@@ -150,17 +150,25 @@ export function hostJson(model: HostModel): string {
   return `${text.slice(0, at)}\n  "service": ${service}${text.slice(at + slot.length)}\n`;
 }
 
-/** Renders a stack's files; records each host's file triggers in `triggers`. */
+/**
+ * Renders a stack's files; records each host's file triggers in `triggers`.
+ * Hosts with the same settings render most files to the same text: each
+ * distinct text (and mode) is hashed once and held once.
+ */
 function renderFiles(hosts: readonly HostArtifacts[], monitoring: PreparedMonitoring, triggers: Map<string, FileTriggers>): Map<string, ArtifactFile> {
   const files = new Map<string, ArtifactFile>();
+  const distinct = new Map<number, Map<string, ArtifactFile>>();
   for (const host of hosts) {
     const { model } = host;
     files.set(`hosts/${model.fqdn}/host.json`, { content: hostJson(model), mode: 0o644 });
     const hostTriggers: Record<string, string> = {};
     for (const file of rootfsOf(host)) {
-      const trigger = fileTrigger(file);
-      hostTriggers[file.path] = trigger;
-      files.set(`hosts/${model.fqdn}/rootfs${file.path}`, { content: file.content, mode: file.mode, trigger });
+      let byContent = distinct.get(file.mode);
+      if (!byContent) distinct.set(file.mode, (byContent = new Map()));
+      let rendered = byContent.get(file.content);
+      if (!rendered) byContent.set(file.content, (rendered = { content: file.content, mode: file.mode, trigger: fileTrigger(file) }));
+      hostTriggers[file.path] = rendered.trigger!;
+      files.set(`hosts/${model.fqdn}/rootfs${file.path}`, rendered);
     }
     triggers.set(model.fqdn, hostTriggers);
   }
