@@ -136,18 +136,14 @@ export interface ServiceTemplates {
  * same service, in the order of the hosts given (fqdn order).
  */
 export function serviceTemplates(hosts: readonly HostModel[]): ServiceTemplates {
+  // Hosts of a fleet share one service object (lib/model/shared-service-models.ts): found by identity
+  // first, then by content, so equal models from elsewhere (host specs, tests) share a template too.
+  const nameByObject = new Map<HostModel['service'], string>();
   const nameByModel = new Map<string, string>();
-  const nameByFqdn = new Map<string, string>();
   const taken = new Set<string>(Object.values(TEMPLATE));
   const blocks: string[] = [];
-  // Hosts of a fleet share one service object (lib/model/shared-service-models.ts): found by identity first.
-  const nameByObject = new Map<HostModel['service'], string>();
   for (const host of hosts) {
-    const known = nameByObject.get(host.service);
-    if (known !== undefined) {
-      nameByFqdn.set(host.fqdn, known);
-      continue;
-    }
+    if (nameByObject.has(host.service)) continue;
     const model = JSON.stringify(host.service);
     let name = nameByModel.get(model);
     if (name === undefined) {
@@ -159,12 +155,11 @@ export function serviceTemplates(hosts: readonly HostModel[]): ServiceTemplates 
       blocks.push(icingaBlock(objectHead('template', 'Host', name), serviceVarLines(host), `What every ${host.service.kind} ${host.service.version} host below with these process groups and queues shares.`));
     }
     nameByObject.set(host.service, name);
-    nameByFqdn.set(host.fqdn, name);
   }
   return {
     blocks,
     templateOf: (host) => {
-      const name = nameByFqdn.get(host.fqdn);
+      const name = nameByObject.get(host.service);
       if (name === undefined) throw new Error(`${host.fqdn}: no service template was made for this host`);
       return name;
     },
